@@ -1,0 +1,133 @@
+//! Cleaning: from a dump's content to body paragraphs, removals and metadata.
+//!
+//! Text dumps go straight to the line rules; HTML pages first become blocks of text
+//! (`html`) and then go through the same line rules, so both share one model
+//! ([`sheet::Sheet`]) and one audit trail.
+
+pub mod html;
+pub mod rules;
+pub mod sheet;
+
+use crate::article::Removal;
+use crate::metadata::{self, Metadata};
+use crate::rules::{RuleSet, Site};
+use sheet::Sheet;
+
+/// The result of cleaning one dump's content.
+#[derive(Debug, Default)]
+pub struct Cleaned {
+    pub paragraphs: Vec<String>,
+    pub removed: Vec<Removal>,
+    pub metadata: Metadata,
+}
+
+/// Cleans plain text with `site`'s rules (if any), then the generic ones.
+pub fn text(text: &str, site: Option<&Site>, rules: &RuleSet) -> Cleaned {
+    let mut sheet = Sheet::new(text);
+    let layers = layers(site, rules);
+    for layer in &layers {
+        rules::apply(&layer.text, &mut sheet);
+    }
+    let metadata = read_metadata(&mut sheet, site, rules, &layers, None);
+    Cleaned {
+        paragraphs: sheet.paragraphs(),
+        removed: sheet.removals(),
+        metadata,
+    }
+}
+
+/// Cleans an HTML page: markup rules, then the text rules on its blocks.
+pub fn html(doc: &scraper::Html, site: Option<&Site>, rules: &RuleSet) -> Cleaned {
+    let generic = layers(site, rules)
+        .iter()
+        .find(|l| l.id == rules.generic.id)
+        .map(|g| &g.html);
+    let extract = html::extract(doc, site.map(|s| &s.html), generic);
+    let page_meta = metadata::html::extract(doc, site.map(|s| &s.html.metadata));
+
+    let mut sheet = Sheet::new(&extract.text);
+    for layer in layers(site, rules) {
+        rules::apply(&layer.text, &mut sheet);
+    }
+    let owner = site.unwrap_or(&rules.generic);
+    claim_title(&mut sheet, &owner.id, page_meta.title.as_deref());
+    let page_rules = html_text_metadata(&owner.text.metadata);
+    let text_meta = read_metadata(
+        &mut sheet,
+        site,
+        rules,
+        &layers(site, rules),
+        Some(&page_rules),
+    );
+    let mut removed = extract.removed;
+    removed.extend(sheet.removals());
+    Cleaned {
+        paragraphs: sheet.paragraphs(),
+        removed,
+        metadata: page_meta.or(text_meta),
+    }
+}
+
+/// Text metadata with the owner's rules (or `rules_override`); the owner's bylines match
+/// anywhere, the generic ones (when the generic layer applies) only near the top.
+fn read_metadata(
+    sheet: &mut Sheet,
+    site: Option<&Site>,
+    rules: &RuleSet,
+    layers: &[&Site],
+    rules_override: Option<&crate::rules::compiled::TextMetadata>,
+) -> Metadata {
+    let owner = site.unwrap_or(&rules.generic);
+    let owner_rules = rules_override.unwrap_or(&owner.text.metadata);
+    let site_bylines = if site.is_some() {
+        owner_rules.byline.as_slice()
+    } else {
+        &[]
+    };
+    let generic_bylines = if layers.iter().any(|l| l.id == rules.generic.id) {
+        rules.generic.text.metadata.byline.as_slice()
+    } else {
+        &[]
+    };
+    metadata::text::extract(sheet, &owner.id, owner_rules, site_bylines, generic_bylines)
+}
+
+/// The rule layers that apply, most specific first.
+fn layers<'r>(site: Option<&'r Site>, rules: &'r RuleSet) -> Vec<&'r Site> {
+    match site {
+        Some(s) if s.use_generic => vec![s, &rules.generic],
+        Some(s) => vec![s],
+        None => vec![&rules.generic],
+    }
+}
+
+/// On a page, the headline block is the markup's title: claim it so it leaves the body.
+fn claim_title(sheet: &mut Sheet, owner: &str, title: Option<&str>) {
+    let Some(title) = title else { return };
+    let want = title.to_lowercase();
+    let found = sheet
+        .open_lines()
+        .take(15)
+        .find(|&i| sheet.line(i).to_lowercase() == want);
+    if let Some(i) = found {
+        sheet.claim(
+            i..i + 1,
+            crate::kind::Kind::Title,
+            &format!("{owner}/metadata.title"),
+        );
+    }
+}
+
+/// On a page the title comes from markup, so text metadata must not guess another one.
+fn html_text_metadata(
+    m: &crate::rules::compiled::TextMetadata,
+) -> crate::rules::compiled::TextMetadata {
+    use crate::rules::compiled::{SubtitleRule, TextMetadata, TitleRule};
+    TextMetadata {
+        title: TitleRule::None,
+        subtitle: SubtitleRule::None,
+        byline: m.byline.clone(),
+        date_formats: m.date_formats.clone(),
+        drop_above_title: false,
+    }
+}

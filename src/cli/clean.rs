@@ -1,0 +1,130 @@
+//! `copydesk clean`: clean files or whole folders once.
+
+use super::{load_rules, RulesArg, OK, SOME_FAILED, USAGE};
+use copydesk::output::{self, Format};
+use copydesk::{Engine, Options};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    rules: RulesArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// Write articles into this folder.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "outbox",
+        conflicts_with = "stdout"
+    )]
+    out: PathBuf,
+    /// Print articles to stdout instead (with --format json: one JSON object per line).
+    #[arg(long)]
+    stdout: bool,
+    /// The URL the dump was fetched from (chooses the site by host).
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// Dump files, or folders of them.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+}
+
+pub fn run(args: Args) -> u8 {
+    let Some(rules) = load_rules(&args.rules.rules) else {
+        return USAGE;
+    };
+    let engine = Engine::new(rules);
+    let options = Options {
+        url: args.url.clone(),
+    };
+    let mut inputs = Vec::new();
+    let mut failed = 0usize;
+    for p in &args.paths {
+        match collect(p, &mut inputs) {
+            Ok(()) => {}
+            Err(e) => {
+                eprintln!("copydesk: {}: {e}", p.display());
+                failed += 1;
+            }
+        }
+    }
+    if !args.stdout {
+        if let Err(e) = std::fs::create_dir_all(&args.out) {
+            eprintln!(
+                "copydesk: cannot create output folder {}: {e}",
+                args.out.display()
+            );
+            return USAGE;
+        }
+    }
+    let stdout = std::io::stdout();
+    for input in &inputs {
+        let article = match engine.clean_file(input, &options) {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("copydesk: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        for w in &article.warnings {
+            eprintln!("copydesk: warning: {}: {w}", input.display());
+        }
+        let result = if args.stdout {
+            let mut out = stdout.lock();
+            let text = match args.format {
+                Format::Json => output::json_line(&article) + "\n",
+                Format::Markdown => output::render(&article, Format::Markdown),
+            };
+            out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        } else {
+            let name = output::file_name(&article, args.format);
+            output::write_atomic(
+                &args.out,
+                &name,
+                output::render(&article, args.format).as_bytes(),
+            )
+            .map(|path| {
+                tracing::info!(input = %input.display(), output = %path.display(), "cleaned");
+            })
+        };
+        if let Err(e) = result {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return OK;
+            }
+            eprintln!("copydesk: {}: cannot write output: {e}", input.display());
+            failed += 1;
+        }
+    }
+    if failed > 0 {
+        eprintln!("copydesk: {failed} input(s) failed");
+        SOME_FAILED
+    } else {
+        OK
+    }
+}
+
+/// A file, or every non-hidden file under a folder (sorted, recursively).
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_dir() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    for e in entries {
+        collect(&e, out)?;
+    }
+    Ok(())
+}

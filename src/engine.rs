@@ -1,0 +1,163 @@
+//! The data path, top to bottom: dump in → site found → rules applied → article out.
+//!
+//! [`Engine`] is what the CLI, the service, tests and benchmarks share. It owns the loaded
+//! rules and is immutable, so one engine can serve many worker threads.
+
+use crate::article::{word_count, Article, RuleRef, SiteRef, Source};
+use crate::clean;
+use crate::input::{self, Content, Dump, InputError};
+use crate::rules::{RuleSet, Site};
+use crate::site;
+use std::path::Path;
+
+/// Options that change how a dump is read.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// The dump's URL when the caller knows it (`--url`); overrides what the dump says.
+    pub url: Option<String>,
+}
+
+/// Cleans dumps with one set of rules.
+#[derive(Debug)]
+pub struct Engine {
+    rules: RuleSet,
+}
+
+impl Engine {
+    pub fn new(rules: RuleSet) -> Self {
+        Engine { rules }
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Reads and cleans one file.
+    pub fn clean_file(&self, path: &Path, options: &Options) -> Result<Article, InputError> {
+        let dump = input::read(path)?;
+        Ok(self.clean(dump, options))
+    }
+
+    /// Cleans a dump that is already read.
+    pub fn clean(&self, dump: Dump, options: &Options) -> Article {
+        let mut dump = dump;
+        let hint_url = options.url.clone().or_else(|| dump.url.clone());
+        if let Content::Html(page) = &dump.content {
+            let depth = clean::html::nesting_depth(page);
+            if depth > clean::html::MAX_DEPTH {
+                dump.warnings.push(format!(
+                    "HTML nested about {depth} levels deep (limit {}): cleaned as text without its markup",
+                    clean::html::MAX_DEPTH
+                ));
+                dump.content = Content::Text(clean::html::strip_tags(page));
+            }
+        }
+        let (found, url, cleaned) = match &dump.content {
+            Content::Text(text) => {
+                let found = site::find(&self.rules, hint_url.as_deref(), text).map(|(s, _)| s);
+                (found, hint_url, clean::text(text, found, &self.rules))
+            }
+            Content::Html(page) => {
+                let doc = clean::html::parse(page);
+                // A page names itself (canonical, og:url) even when the crawler did not.
+                let url = hint_url.or_else(|| crate::metadata::html::canonical(&doc));
+                let found = site::find(&self.rules, url.as_deref(), page).map(|(s, _)| s);
+                (found, url, clean::html(&doc, found, &self.rules))
+            }
+        };
+        self.article(dump, found, url, cleaned)
+    }
+
+    fn article(
+        &self,
+        dump: Dump,
+        site: Option<&Site>,
+        url: Option<String>,
+        cleaned: clean::Cleaned,
+    ) -> Article {
+        let body = cleaned.paragraphs.join("\n\n");
+        let meta = cleaned.metadata;
+        let language = site
+            .and_then(|s| s.language.clone())
+            .or(meta.language)
+            .or_else(|| detect_language(&body));
+        Article {
+            title: meta.title,
+            subtitle: meta.subtitle,
+            authors: meta.authors,
+            published: meta.published,
+            site: site.map(|s| SiteRef {
+                id: s.id.clone(),
+                name: s.name.clone(),
+            }),
+            generic: site.is_none(),
+            url: url.or(meta.url),
+            language,
+            word_count: word_count(&body),
+            text: body,
+            source: Source {
+                path: dump.path.display().to_string(),
+                sha256: dump.sha256,
+                format: dump.format.as_str().to_string(),
+                fetched_at: dump.fetched_at,
+            },
+            rule: match site {
+                Some(s) => RuleRef {
+                    id: s.id.clone(),
+                    file: s.file.as_ref().map(|f| f.display().to_string()),
+                },
+                None => RuleRef {
+                    id: self.rules.generic.id.clone(),
+                    file: None,
+                },
+            },
+            removed: cleaned.removed,
+            warnings: dump.warnings,
+        }
+    }
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// ISO 639-1 code of the body's language, when the detector is confident.
+fn detect_language(body: &str) -> Option<String> {
+    let sample = &body[..floor(body, 4096)];
+    let info = whatlang::detect(sample)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    let code = match info.lang() {
+        whatlang::Lang::Eng => "en",
+        whatlang::Lang::Fra => "fr",
+        whatlang::Lang::Deu => "de",
+        whatlang::Lang::Spa => "es",
+        whatlang::Lang::Ita => "it",
+        whatlang::Lang::Por => "pt",
+        whatlang::Lang::Nld => "nl",
+        whatlang::Lang::Rus => "ru",
+        whatlang::Lang::Ukr => "uk",
+        whatlang::Lang::Pol => "pl",
+        whatlang::Lang::Tur => "tr",
+        whatlang::Lang::Ara => "ar",
+        whatlang::Lang::Cmn => "zh",
+        whatlang::Lang::Jpn => "ja",
+        whatlang::Lang::Kor => "ko",
+        whatlang::Lang::Hin => "hi",
+        whatlang::Lang::Swe => "sv",
+        whatlang::Lang::Dan => "da",
+        whatlang::Lang::Fin => "fi",
+        whatlang::Lang::Ces => "cs",
+        whatlang::Lang::Ell => "el",
+        whatlang::Lang::Heb => "he",
+        whatlang::Lang::Ind => "id",
+        whatlang::Lang::Vie => "vi",
+        other => return Some(other.code().to_string()),
+    };
+    Some(code.to_string())
+}

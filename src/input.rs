@@ -1,0 +1,304 @@
+//! Reading a dump: choosing its format, unwrapping a JSON envelope, normalising its text.
+//!
+//! This is the first stage of the data path. Everything after it sees one [`Dump`] with
+//! normalised text, whatever the file looked like; everything that is wrong with the file
+//! itself (empty, binary, too large, a malformed envelope) is an [`InputError`] here, with
+//! a message that says what to do.
+
+use crate::normalize;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Inputs larger than this are refused rather than read into memory.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What kind of file a dump was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Html,
+    Json,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Html => "html",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// The dump's content after unwrapping and normalising.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Text(String),
+    Html(String),
+}
+
+/// One dump, ready for site finding and cleaning.
+#[derive(Debug, Clone)]
+pub struct Dump {
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes as read: names outputs, so the same input gives the same file.
+    pub sha256: String,
+    pub format: Format,
+    pub url: Option<String>,
+    pub fetched_at: Option<String>,
+    pub content: Content,
+    /// Non-fatal problems (e.g. invalid UTF-8 replaced).
+    pub warnings: Vec<String>,
+}
+
+/// Why a file could not be read as a dump.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is empty: nothing to clean")]
+    Empty { path: PathBuf },
+    #[error("{path} is {size} bytes, over the {max}-byte limit for one dump; split it or check the scraper")]
+    TooLarge { path: PathBuf, size: u64, max: u64 },
+    #[error("{path} looks binary ({reason}), not a text, HTML or JSON dump")]
+    Binary { path: PathBuf, reason: String },
+    #[error("{path}: invalid JSON envelope: {reason}; expected {{\"url\": …, \"html\": …}} or {{\"url\": …, \"text\": …}}")]
+    Envelope { path: PathBuf, reason: String },
+}
+
+/// Reads and prepares a dump from disk.
+pub fn read(path: &Path) -> Result<Dump, InputError> {
+    let io = |source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            max: MAX_INPUT_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    from_bytes(path, &bytes)
+}
+
+/// Prepares a dump from bytes already in memory; `path` names it and chooses the format.
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Dump, InputError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(InputError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+            max: MAX_INPUT_BYTES,
+        });
+    }
+    if let Some(reason) = binary_reason(bytes) {
+        return Err(InputError::Binary {
+            path: path.to_path_buf(),
+            reason,
+        });
+    }
+    let sha256 = format!("{:x}", Sha256::digest(bytes));
+    let (raw, replaced) = normalize::decode(bytes);
+    let mut warnings = Vec::new();
+    if replaced {
+        warnings.push("invalid UTF-8 replaced with U+FFFD".to_string());
+    }
+    let format = detect_format(path, &raw);
+    let (content, url, fetched_at) = match format {
+        Format::Text => (Content::Text(normalize::text(&raw)), None, None),
+        Format::Html => (Content::Html(normalize::text(&raw)), None, None),
+        Format::Json => {
+            let env = envelope(path, &raw)?;
+            (env.content, env.url, env.fetched_at)
+        }
+    };
+    Ok(Dump {
+        path: path.to_path_buf(),
+        sha256,
+        format,
+        url,
+        fetched_at,
+        content,
+        warnings,
+    })
+}
+
+/// Extension first; content decides for unknown extensions and for `.txt` files that are
+/// plainly HTML.
+fn detect_format(path: &Path, raw: &str) -> Format {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("html" | "htm" | "xhtml") => Format::Html,
+        Some("json") => Format::Json,
+        _ if looks_like_html(raw) => Format::Html,
+        Some(_) => Format::Text,
+        None if raw.trim_start().starts_with('{') => Format::Json,
+        None => Format::Text,
+    }
+}
+
+fn looks_like_html(raw: &str) -> bool {
+    let head: String = raw
+        .trim_start()
+        .chars()
+        .take(15)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html")
+}
+
+/// NUL bytes or a high share of control bytes mean this is not text of any kind.
+fn binary_reason(bytes: &[u8]) -> Option<String> {
+    let sample = &bytes[..bytes.len().min(8192)];
+    if sample.contains(&0) {
+        return Some("it contains NUL bytes".into());
+    }
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    (control * 10 > sample.len())
+        .then(|| format!("{control} control bytes in its first {}", sample.len()))
+}
+
+struct Envelope {
+    content: Content,
+    url: Option<String>,
+    fetched_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawEnvelope {
+    url: Option<serde_json::Value>,
+    html: Option<serde_json::Value>,
+    text: Option<serde_json::Value>,
+    fetched_at: Option<serde_json::Value>,
+}
+
+fn envelope(path: &Path, raw: &str) -> Result<Envelope, InputError> {
+    let err = |reason: String| InputError::Envelope {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let env: RawEnvelope = serde_json::from_str(raw).map_err(|e| err(e.to_string()))?;
+    let string = |name: &str, v: Option<serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(err(format!(
+            "`{name}` must be a string, not {}",
+            json_type(&other)
+        ))),
+    };
+    let url = string("url", env.url)?.filter(|u| !u.trim().is_empty());
+    let fetched_at = string("fetched_at", env.fetched_at)?;
+    let html = string("html", env.html)?;
+    let text = string("text", env.text)?;
+    let content = match (html, text) {
+        (Some(h), _) if !h.trim().is_empty() => Content::Html(normalize::text(&h)),
+        (_, Some(t)) if !t.trim().is_empty() => Content::Text(normalize::text(&t)),
+        (Some(_), _) | (_, Some(_)) => return Err(err("`html`/`text` is empty".into())),
+        (None, None) => return Err(err("it has neither `html` nor `text`".into())),
+    };
+    Ok(Envelope {
+        content,
+        url,
+        fetched_at,
+    })
+}
+
+fn json_type(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dump(name: &str, bytes: &[u8]) -> Result<Dump, InputError> {
+        from_bytes(Path::new(name), bytes)
+    }
+
+    #[test]
+    fn format_by_extension_and_content() {
+        assert_eq!(dump("a.txt", b"hello").unwrap().format, Format::Text);
+        assert_eq!(dump("a.htm", b"<p>x</p>").unwrap().format, Format::Html);
+        assert_eq!(
+            dump("a.txt", b"<!DOCTYPE html><p>x</p>").unwrap().format,
+            Format::Html
+        );
+        assert_eq!(
+            dump("noext", b"{\"text\": \"x\"}").unwrap().format,
+            Format::Json
+        );
+    }
+
+    #[test]
+    fn envelope_with_html_or_text() {
+        let d = dump(
+            "a.json",
+            br#"{"url": "https://x.com/a", "html": "<p>hi</p>", "fetched_at": "2021-01-01"}"#,
+        )
+        .unwrap();
+        assert_eq!(d.url.as_deref(), Some("https://x.com/a"));
+        assert!(matches!(d.content, Content::Html(_)));
+        let d = dump("a.json", br#"{"text": "hi\r\nthere"}"#).unwrap();
+        assert!(matches!(d.content, Content::Text(ref t) if t == "hi\nthere"));
+    }
+
+    #[test]
+    fn envelope_with_wrong_fields_says_which() {
+        let e = dump("a.json", br#"{"url": 5, "html": "<p>x</p>"}"#).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`url` must be a string, not a number"),
+            "{e}"
+        );
+        let e = dump("a.json", br#"{"url": "x"}"#).unwrap_err();
+        assert!(e.to_string().contains("neither `html` nor `text`"), "{e}");
+        let e = dump("a.json", b"[1, 2]").unwrap_err();
+        assert!(matches!(e, InputError::Envelope { .. }), "{e}");
+    }
+
+    #[test]
+    fn empty_and_binary_inputs_are_refused() {
+        assert!(matches!(dump("a.txt", b""), Err(InputError::Empty { .. })));
+        assert!(matches!(
+            dump("a.txt", b" \n\n"),
+            Err(InputError::Empty { .. })
+        ));
+        assert!(matches!(
+            dump("a.txt", b"\x00\x01\x02garbage"),
+            Err(InputError::Binary { .. })
+        ));
+    }
+
+    #[test]
+    fn same_bytes_same_hash() {
+        let a = dump("a.txt", b"same").unwrap();
+        let b = dump("other/b.txt", b"same").unwrap();
+        assert_eq!(a.sha256, b.sha256);
+        assert_eq!(a.sha256.len(), 64);
+    }
+}

@@ -1,0 +1,27 @@
+//! copydesk: cleans raw scraped news-article dumps into tagged articles.
+//!
+//! The data path reads top to bottom, one module a stage:
+//!
+//! 1. [`input`] reads a dump (text, HTML or JSON envelope) and normalises it;
+//! 2. [`site`] finds the site it came from, using the [`rules`] folder;
+//! 3. [`clean`] applies that site's rules and the generic ones, and [`metadata`] finds
+//!    title, subtitle, authors and date;
+//! 4. [`output`] writes the [`article::Article`] as Markdown or JSON.
+//!
+//! [`engine::Engine`] ties the stages together; the CLI, the service, tests and
+//! benchmarks all go through it.
+
+pub mod article;
+pub mod clean;
+pub mod engine;
+pub mod input;
+pub mod kind;
+pub mod metadata;
+pub mod normalize;
+pub mod output;
+pub mod rules;
+pub mod site;
+
+pub use article::Article;
+pub use engine::{Engine, Options};
+pub use rules::RuleSet;

@@ -1,0 +1,203 @@
+//! Metadata in a text dump: lines that are title, subtitle or byline.
+//!
+//! Runs after the removal rules, on the lines still open. Lines it reads are claimed
+//! (kind `title`, `subtitle`, `byline`) so they leave the body but stay auditable.
+
+use super::{date, split_authors, Metadata};
+use crate::clean::sheet::Sheet;
+use crate::kind::Kind;
+use crate::rules::compiled::{SubtitleRule, TextMetadata, TitleRule};
+use regex::Regex;
+
+/// Generic byline patterns only look this many open lines into the dump (wire credits,
+/// the one end-of-story form, are matched anywhere).
+const GENERIC_BYLINE_WINDOW: usize = 12;
+
+/// A headline is one line of at most this many characters.
+const MAX_TITLE_CHARS: usize = 300;
+
+/// Reads metadata from `sheet` and claims the lines it used.
+///
+/// `site` is the rules' owner id (used in rule names); `site_bylines` match anywhere,
+/// `generic_bylines` are tried after them, within a window at the top of the dump.
+pub fn extract(
+    sheet: &mut Sheet,
+    site: &str,
+    rules: &TextMetadata,
+    site_bylines: &[Regex],
+    generic_bylines: &[Regex],
+) -> Metadata {
+    let mut meta = Metadata::default();
+    byline(sheet, site, rules, site_bylines, generic_bylines, &mut meta);
+    let title_line = title(sheet, site, &rules.title, &mut meta);
+    if let Some(t) = title_line {
+        if rules.drop_above_title {
+            let above: Vec<usize> = (0..t).filter(|&i| sheet.is_open(i)).collect();
+            for i in above {
+                sheet.claim(
+                    i..i + 1,
+                    Kind::Navigation,
+                    &format!("{site}/metadata.above-title"),
+                );
+            }
+        }
+    }
+    subtitle(sheet, site, &rules.subtitle, title_line, &mut meta);
+    meta
+}
+
+fn byline(
+    sheet: &mut Sheet,
+    site: &str,
+    rules: &TextMetadata,
+    own: &[Regex],
+    generic: &[Regex],
+    meta: &mut Metadata,
+) {
+    let (view, map) = open_view(sheet);
+    let site_patterns = own.iter().map(|r| (r, usize::MAX));
+    let generic_patterns = generic.iter().map(|r| (r, GENERIC_BYLINE_WINDOW));
+    for (pattern, window) in site_patterns.chain(generic_patterns) {
+        let Some(caps) = pattern.captures(&view) else {
+            continue;
+        };
+        let whole = caps.get(0).expect("group 0");
+        let first = view[..whole.start()].matches('\n').count();
+        let last = first + whole.as_str().matches('\n').count();
+        let is_wire_credit = whole.as_str().starts_with('(');
+        if first >= window && !is_wire_credit {
+            continue;
+        }
+        if let Some(a) = caps.name("authors") {
+            meta.authors = split_authors(a.as_str());
+        }
+        if let Some(d) = caps.name("date") {
+            meta.published = date::parse(d.as_str(), &rules.date_formats);
+        }
+        for &line in &map[first..=last.min(map.len() - 1)] {
+            sheet.claim(
+                line..line + 1,
+                Kind::Byline,
+                &format!("{site}/metadata.byline"),
+            );
+        }
+        if !meta.authors.is_empty() || meta.published.is_some() {
+            return;
+        }
+    }
+}
+
+fn title(sheet: &mut Sheet, site: &str, rule: &TitleRule, meta: &mut Metadata) -> Option<usize> {
+    let line = match rule {
+        TitleRule::None => return None,
+        TitleRule::First => sheet
+            .open_lines()
+            .next()
+            .filter(|&i| looks_like_title(sheet, i)),
+        TitleRule::Pattern(re) => {
+            let i = sheet.open_lines().find(|&i| re.is_match(sheet.line(i)))?;
+            let text = re
+                .captures(sheet.line(i))
+                .and_then(|c| c.name("title"))
+                .map(|m| m.as_str().trim().to_string());
+            meta.title = text.filter(|t| !t.is_empty());
+            Some(i)
+        }
+        TitleRule::Before(re) => {
+            let marker =
+                (0..sheet.len()).find(|&i| !sheet.is_blank(i) && re.is_match(sheet.line(i)));
+            match marker {
+                Some(m) => (0..m).rev().find(|&i| sheet.is_open(i)),
+                None => sheet
+                    .open_lines()
+                    .next()
+                    .filter(|&i| looks_like_title(sheet, i)),
+            }
+        }
+    }?;
+    if meta.title.is_none() {
+        meta.title = Some(sheet.line(line).to_string());
+    }
+    sheet.claim(
+        line..line + 1,
+        Kind::Title,
+        &format!("{site}/metadata.title"),
+    );
+    Some(line)
+}
+
+/// One short line on its own, with more text after it.
+fn looks_like_title(sheet: &Sheet, i: usize) -> bool {
+    let line = sheet.line(i);
+    sheet.paragraph_at(i).len() == 1
+        && line.chars().count() <= MAX_TITLE_CHARS
+        && sheet.open_lines().nth(1).is_some()
+}
+
+fn subtitle(
+    sheet: &mut Sheet,
+    site: &str,
+    rule: &SubtitleRule,
+    title: Option<usize>,
+    meta: &mut Metadata,
+) {
+    let after_title = || {
+        let t = title?;
+        (t + 1..sheet.len()).find(|&i| sheet.is_open(i))
+    };
+    let line = match rule {
+        SubtitleRule::None => None,
+        SubtitleRule::AfterTitle => after_title(),
+        SubtitleRule::Guess => after_title().filter(|&i| looks_like_subtitle(sheet, i)),
+        SubtitleRule::Pattern(re) => {
+            let i = sheet.open_lines().find(|&i| re.is_match(sheet.line(i)));
+            if let Some(i) = i {
+                meta.subtitle = re
+                    .captures(sheet.line(i))
+                    .and_then(|c| c.name("subtitle"))
+                    .map(|m| m.as_str().trim().to_string());
+            }
+            i
+        }
+    };
+    if let Some(i) = line {
+        if meta.subtitle.is_none() {
+            meta.subtitle = Some(sheet.line(i).to_string());
+        }
+        sheet.claim(
+            i..i + 1,
+            Kind::Subtitle,
+            &format!("{site}/metadata.subtitle"),
+        );
+    }
+}
+
+/// A standfirst is one line of a sentence's length that does not end like body prose, and
+/// more text follows it.
+fn looks_like_subtitle(sheet: &Sheet, i: usize) -> bool {
+    let line = sheet.line(i);
+    let words = line.split_whitespace().count();
+    let ends_like_prose = line.ends_with(['.', '!', '?', ':', '"', '\u{201d}', ')']);
+    sheet.paragraph_at(i).len() == 1
+        && (5..=60).contains(&words)
+        && !ends_like_prose
+        && (i + 1..sheet.len()).any(|j| sheet.is_open(j))
+}
+
+/// The open lines joined with `\n` (blank lines kept, claimed lines left out) and, for
+/// each line of that text, the sheet line it came from.
+fn open_view(sheet: &Sheet) -> (String, Vec<usize>) {
+    let mut text = String::new();
+    let mut map = Vec::new();
+    for i in 0..sheet.len() {
+        if sheet.is_claimed(i) {
+            continue;
+        }
+        if !map.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(sheet.line(i));
+        map.push(i);
+    }
+    (text, map)
+}

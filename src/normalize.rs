@@ -1,0 +1,84 @@
+//! Text normalisation, done once before any rule sees a dump.
+//!
+//! Rule authors write patterns against what they see, so the text must be in one canonical
+//! form: no BOM, `\n` line ends, every Unicode space as a plain space ("The\u{a0}Independent"
+//! is "The Independent"), zero-width characters gone, NFC composition.
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Decodes bytes as UTF-8, replacing invalid sequences. Returns the text and whether any
+/// replacement happened (callers report that as a warning).
+pub fn decode(bytes: &[u8]) -> (String, bool) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), false),
+        Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
+    }
+}
+
+/// Canonical form of a dump's text (see the module docs).
+pub fn text(input: &str) -> String {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                // CRLF and lone CR both become LF.
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\u{2028}' | '\u{2029}' | '\u{85}' => out.push('\n'),
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {}
+            '\t' => out.push(' '),
+            c if c.is_whitespace() && c != '\n' => out.push(' '),
+            c if c.is_control() && c != '\n' => {}
+            c => out.push(c),
+        }
+    }
+    match is_nfc_quick(out.chars()) {
+        IsNormalized::Yes => out,
+        _ => out.nfc().collect(),
+    }
+}
+
+/// Collapses runs of spaces to one and trims: for text taken from HTML or metadata values.
+pub fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unicode_spaces_line_ends_and_bom() {
+        assert_eq!(
+            text("\u{feff}The\u{a0}Independent\r\nx\ry"),
+            "The Independent\nx\ny"
+        );
+        assert_eq!(text("a\u{2009}b\u{200b}c\td"), "a bc d");
+    }
+
+    #[test]
+    fn composes_to_nfc() {
+        assert_eq!(text("Cafe\u{301}"), "Caf\u{e9}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_reported() {
+        let (s, replaced) = decode(b"ok \xff here");
+        assert!(replaced);
+        assert_eq!(s, "ok \u{fffd} here");
+        assert_eq!(decode(b"\xEF\xBB\xBFfine"), ("fine".to_string(), false));
+    }
+}

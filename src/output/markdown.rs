@@ -1,0 +1,76 @@
+//! Markdown with TOML front matter: `+++`, the metadata, `+++`, a blank line, the body.
+
+use crate::article::Article;
+
+const FENCE: &str = "+++";
+
+/// Renders an article; the body goes after the front matter instead of in a `text` key.
+pub fn render_markdown(article: &Article) -> String {
+    let value = serde_json::to_value(article).expect("articles always serialise");
+    let mut table = match json_to_toml(value) {
+        Some(toml::Value::Table(t)) => t,
+        _ => unreachable!("an article serialises to an object"),
+    };
+    table.remove("text");
+    let front = toml::to_string(&table).expect("front matter always serialises");
+    let mut out = String::with_capacity(front.len() + article.text.len() + 16);
+    out.push_str(FENCE);
+    out.push('\n');
+    out.push_str(&front);
+    if !front.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(FENCE);
+    out.push_str("\n\n");
+    out.push_str(&article.text);
+    out.push('\n');
+    out
+}
+
+/// Reads back what [`render_markdown`] wrote (for snapshot tests and tools).
+pub fn parse_markdown(s: &str) -> Result<Article, String> {
+    let rest = s
+        .strip_prefix("+++\n")
+        .ok_or("no front matter: the file must start with +++")?;
+    let end = rest
+        .find("\n+++\n")
+        .ok_or("front matter is not closed by +++")?;
+    let front = &rest[..end + 1];
+    let body = rest[end + 5..]
+        .trim_start_matches('\n')
+        .trim_end_matches('\n');
+    let mut table: toml::Table = toml::from_str(front).map_err(|e| e.to_string())?;
+    table.insert("text".into(), toml::Value::String(body.to_string()));
+    let json = serde_json::to_value(&table).map_err(|e| e.to_string())?;
+    let mut json = json;
+    // TOML has no null: absent optional fields come back as null.
+    if let Some(obj) = json.as_object_mut() {
+        for key in ["title", "subtitle", "published", "site", "url", "language"] {
+            obj.entry(key).or_insert(serde_json::Value::Null);
+        }
+        if let Some(rule) = obj.get_mut("rule").and_then(|r| r.as_object_mut()) {
+            rule.entry("file").or_insert(serde_json::Value::Null);
+        }
+    }
+    serde_json::from_value(json).map_err(|e| e.to_string())
+}
+
+/// JSON to TOML, dropping nulls (TOML has none).
+fn json_to_toml(v: serde_json::Value) -> Option<toml::Value> {
+    use serde_json::Value as J;
+    Some(match v {
+        J::Null => return None,
+        J::Bool(b) => toml::Value::Boolean(b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        J::String(s) => toml::Value::String(s),
+        J::Array(items) => toml::Value::Array(items.into_iter().filter_map(json_to_toml).collect()),
+        J::Object(map) => toml::Value::Table(
+            map.into_iter()
+                .filter_map(|(k, v)| json_to_toml(v).map(|v| (k, v)))
+                .collect(),
+        ),
+    })
+}

@@ -1,0 +1,48 @@
+//! Writing articles: Markdown with TOML front matter (default) or JSON, under names that
+//! are deterministic and can never leave the output folder.
+
+mod atomic;
+mod markdown;
+mod naming;
+
+pub use atomic::write_atomic;
+pub use markdown::{parse_markdown, render_markdown};
+pub use naming::file_name;
+
+use crate::article::Article;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[derive(clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Markdown,
+    Json,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// The article as the bytes of an output file.
+pub fn render(article: &Article, format: Format) -> String {
+    match format {
+        Format::Markdown => render_markdown(article),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(article).expect("articles always serialise");
+            s.push('\n');
+            s
+        }
+    }
+}
+
+/// The article as one line of JSON (for `--stdout --format json`).
+pub fn json_line(article: &Article) -> String {
+    serde_json::to_string(article).expect("articles always serialise")
+}
