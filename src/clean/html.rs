@@ -154,32 +154,25 @@ fn memchr_lt(b: &[u8]) -> Option<usize> {
 /// The text of a page without its markup, for pages too broken to parse: tags become
 /// line breaks, `script`/`style` bodies are dropped, entities are left as they are.
 pub fn strip_tags(html: &str) -> String {
+    // ASCII lowercasing keeps byte offsets, so one lowercase copy serves every search.
+    let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len() / 2);
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        rest = &rest[lt..];
-        let lower: String = rest
-            .chars()
-            .take(8)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let skip_to = if lower.starts_with("<script") {
+    let mut i = 0;
+    while let Some(lt) = lower[i..].find('<').map(|o| i + o) {
+        out.push_str(&html[i..lt]);
+        let close = if lower[lt..].starts_with("<script") {
             "</script>"
-        } else if lower.starts_with("<style") {
+        } else if lower[lt..].starts_with("<style") {
             "</style>"
         } else {
             ">"
         };
-        match rest.to_ascii_lowercase().find(skip_to) {
-            Some(end) => rest = &rest[end + skip_to.len()..],
-            None => rest = "",
-        }
+        i = lower[lt..].find(close).map_or(html.len(), |e| lt + e + close.len());
         if !out.ends_with('\n') {
             out.push('\n');
         }
     }
-    out.push_str(rest);
+    out.push_str(&html[i..]);
     out.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())

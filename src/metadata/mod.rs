@@ -51,6 +51,11 @@ pub fn split_authors(raw: &str) -> Vec<String> {
         let name = part
             .trim()
             .trim_matches(|c: char| c == '.' || c == ':' || c.is_whitespace());
+        // Wire credits say where a reporter filed from: "Steve Holland in Washington".
+        let name = match name.find(" in ") {
+            Some(i) if name[i + 4..].starts_with(char::is_uppercase) => &name[..i],
+            _ => name,
+        };
         if name.is_empty() || name.len() > 80 || !name.chars().any(char::is_alphabetic) {
             continue;
         }
@@ -76,5 +81,9 @@ mod tests {
             vec!["A B", "C D", "E F"]
         );
         assert_eq!(split_authors("  "), Vec::<String>::new());
+        assert_eq!(
+            split_authors("Andrew Osborn in Moscow and Steve Holland in Washington"),
+            vec!["Andrew Osborn", "Steve Holland"]
+        );
     }
 }

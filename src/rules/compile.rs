@@ -12,7 +12,13 @@ use toml::Spanned;
 pub fn compile_source(file: &Path, source: &str, builtin: bool) -> Result<Site, Vec<RuleError>> {
     let parsed: RuleFile = toml::from_str(source).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        let message = e.message().trim().to_string();
+        let message = e
+            .message()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(": ");
         vec![RuleError::at(file, source, offset, message)]
     })?;
     let mut c = Compiler {

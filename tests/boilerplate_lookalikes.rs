@@ -1,0 +1,58 @@
+//! Body paragraphs that merely begin like boilerplate must survive, with the shipped site
+//! rules and with the generic ones.
+
+mod common;
+
+use common::{copydesk, json_lines, repo};
+use std::fs;
+
+const LOOKALIKES: &[&str] = &[
+    "Comments made by officials on Tuesday suggested the talks would continue.",
+    "Support for the measure has grown among moderate lawmakers.",
+    "Sign up sheets were posted outside the town hall on Monday.",
+    "Latest News from the front was scarce, the commander said.",
+    "Share prices fell sharply after the announcement.",
+    "Advertisement revenue at the paper dropped by a third.",
+    "Join the conversation, the mayor urged residents at the meeting.",
+    "Related reporting by the agency found similar problems.",
+    "Masthead changes at the magazine were announced last week.",
+    "Your support helps us, the charity's director told donors.",
+];
+
+fn body_survives(site_marker: &str, rules: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut dump = String::from("A headline about talks\n\n");
+    dump.push_str(site_marker);
+    dump.push_str("\n\n");
+    for l in LOOKALIKES {
+        dump.push_str(l);
+        dump.push_str("\n\n");
+    }
+    fs::write(dir.path().join("d.txt"), dump).unwrap();
+    let file = dir.path().join("d.txt");
+    let out = copydesk(&repo(), &["clean", "--rules", rules, "--format", "json", "--stdout", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    let a = &json_lines(&out)[0];
+    let text = a["text"].as_str().unwrap();
+    for l in LOOKALIKES {
+        assert!(text.contains(l), "{l:?} was removed (site {:?}): {}", a["site"], a["removed"]);
+    }
+}
+
+#[test]
+fn with_generic_rules() {
+    let empty = tempfile::tempdir().unwrap();
+    body_survives("", empty.path().to_str().unwrap());
+}
+
+#[test]
+fn with_each_shipped_site() {
+    for marker in [
+        "Start your day with TPM.",
+        "Join the GlobalSecurity.org mailing list",
+        "Stay up to date with notifications from The Independent",
+        "(Reporting by A Reporter; Editing by An Editor)",
+    ] {
+        body_survives(marker, "rules");
+    }
+}

@@ -1,0 +1,56 @@
+//! A rule file with a typo'd key, a bad regex or a bad selector is reported by `check` as
+//! file:line and reason, and `clean` refuses the rules instead of ignoring the rule.
+
+mod common;
+
+use common::{copydesk, stderr};
+use std::fs;
+
+const GOOD: &str = "[site]\nid = \"good\"\nname = \"Good\"\nhosts = [\"good.example\"]\n";
+
+fn rules_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("rules")).unwrap();
+    for (name, body) in files {
+        fs::write(dir.path().join("rules").join(name), body).unwrap();
+    }
+    fs::write(dir.path().join("a.txt"), "Title\n\nBody.\n").unwrap();
+    dir
+}
+
+#[test]
+fn check_reports_file_line_and_reason_for_each_problem() {
+    let dir = rules_dir(&[
+        ("good.toml", GOOD),
+        ("typo.toml", "[site]\nid = \"typo\"\nname = \"T\"\nhosts = [\"t.example\"]\n\n[text.remove.x]\nkind = \"share\"\nlien = 'Share'\n"),
+        ("regex.toml", "[site]\nid = \"regex\"\nname = \"R\"\nhosts = [\"r.example\"]\n\n[text.remove.x]\nkind = \"share\"\nline = 'Share (on'\n"),
+        ("selector.toml", "[site]\nid = \"sel\"\nname = \"S\"\nhosts = [\"s.example\"]\n\n[html.remove.x]\nkind = \"share\"\nselector = '.share >> ['\n"),
+    ]);
+    let out = copydesk(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.len(), 3, "{report}");
+    assert!(lines[0].starts_with("rules/regex.toml:8:9: invalid regex: unclosed group"), "{report}");
+    assert!(lines[1].starts_with("rules/selector.toml:8:13: invalid CSS selector"), "{report}");
+    assert!(lines[2].starts_with("rules/typo.toml:8:1: unknown field `lien`"), "{report}");
+}
+
+#[test]
+fn clean_refuses_broken_rules_rather_than_ignoring_them() {
+    let dir = rules_dir(&[
+        ("good.toml", GOOD),
+        ("typo.toml", "[site]\nid = \"typo\"\nname = \"T\"\nhosts = [\"t.example\"]\nfingerprint = ['x']\n"),
+    ]);
+    let out = copydesk(dir.path(), &["clean", "--stdout", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "nothing is cleaned with broken rules");
+    let err = stderr(&out);
+    assert!(err.contains("rules/typo.toml:5:1: unknown field `fingerprint`"), "{err}");
+}
+
+#[test]
+fn shipped_rules_pass_check() {
+    let out = copydesk(&common::repo(), &["check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
