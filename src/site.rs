@@ -30,26 +30,26 @@ pub fn find<'r>(rules: &'r RuleSet, url: Option<&str>, text: &str) -> Option<(&'
 }
 
 fn by_fingerprint<'r>(rules: &'r RuleSet, text: &str) -> Option<(&'r Site, Evidence)> {
-    if rules.sites.iter().all(|s| s.fingerprints.is_empty()) {
+    if rules.fingerprint_owner.is_empty() {
         return None;
     }
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let mut best: Option<(&Site, usize)> = None;
-    for site in &rules.sites {
-        let hits = site
-            .fingerprints
-            .iter()
-            .filter(|f| lines.iter().any(|l| f.is_match(l)))
-            .count();
-        if hits >= site.min_fingerprints && best.is_none_or(|(_, b)| hits > b) {
-            best = Some((site, hits));
+    let mut seen = vec![false; rules.fingerprint_owner.len()];
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        for i in rules.fingerprints.matches(line).iter() {
+            seen[i] = true;
         }
     }
-    best.map(|(s, n)| (s, Evidence::Fingerprints(n)))
+    let mut hits = vec![0usize; rules.sites.len()];
+    for (i, &(site, _)) in rules.fingerprint_owner.iter().enumerate() {
+        hits[site] += usize::from(seen[i]);
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for (s, site) in rules.sites.iter().enumerate() {
+        if hits[s] >= site.min_fingerprints && best.is_none_or(|(_, b)| hits[s] > b) {
+            best = Some((s, hits[s]));
+        }
+    }
+    best.map(|(s, n)| (&rules.sites[s], Evidence::Fingerprints(n)))
 }
 
 /// The lowercased host of a URL, without a leading `www.`.

@@ -79,17 +79,18 @@ fn read_metadata(
 ) -> Metadata {
     let owner = site.unwrap_or(&rules.generic);
     let owner_rules = rules_override.unwrap_or(&owner.text.metadata);
-    let site_bylines = if site.is_some() {
-        owner_rules.byline.as_slice()
-    } else {
-        &[]
-    };
-    let generic_bylines = if layers.iter().any(|l| l.id == rules.generic.id) {
-        rules.generic.text.metadata.byline.as_slice()
-    } else {
-        &[]
-    };
-    metadata::text::extract(sheet, &owner.id, owner_rules, site_bylines, generic_bylines)
+    let generic = &rules.generic.text.metadata;
+    let uses_generic = layers.iter().any(|l| l.id == rules.generic.id);
+    let mut anywhere: Vec<&regex::Regex> = Vec::new();
+    let mut top: Vec<&regex::Regex> = Vec::new();
+    if site.is_some() {
+        anywhere.extend(owner_rules.byline.iter().chain(&owner_rules.credit));
+    }
+    if uses_generic {
+        anywhere.extend(&generic.credit);
+        top.extend(&generic.byline);
+    }
+    metadata::text::extract(sheet, &owner.id, owner_rules, &anywhere, &top)
 }
 
 /// The rule layers that apply, most specific first.
@@ -127,6 +128,7 @@ fn html_text_metadata(
         title: TitleRule::None,
         subtitle: SubtitleRule::None,
         byline: m.byline.clone(),
+        credit: m.credit.clone(),
         date_formats: m.date_formats.clone(),
         drop_above_title: false,
     }

@@ -18,17 +18,18 @@ const MAX_TITLE_CHARS: usize = 300;
 
 /// Reads metadata from `sheet` and claims the lines it used.
 ///
-/// `site` is the rules' owner id (used in rule names); `site_bylines` match anywhere,
-/// `generic_bylines` are tried after them, within a window at the top of the dump.
+/// `site` is the rules' owner id (used in rule names). Byline patterns in `anywhere` (the
+/// site's own, and credit lines) match anywhere; those in `top` (the generic ones) are
+/// tried after them, only within a window at the top of the dump.
 pub fn extract(
     sheet: &mut Sheet,
     site: &str,
     rules: &TextMetadata,
-    site_bylines: &[Regex],
-    generic_bylines: &[Regex],
+    anywhere: &[&Regex],
+    top: &[&Regex],
 ) -> Metadata {
     let mut meta = Metadata::default();
-    byline(sheet, site, rules, site_bylines, generic_bylines, &mut meta);
+    byline(sheet, site, rules, anywhere, top, &mut meta);
     let title_line = title(sheet, site, &rules.title, &mut meta);
     if let Some(t) = title_line {
         if rules.drop_above_title {
@@ -50,24 +51,27 @@ fn byline(
     sheet: &mut Sheet,
     site: &str,
     rules: &TextMetadata,
-    own: &[Regex],
-    generic: &[Regex],
+    anywhere: &[&Regex],
+    top: &[&Regex],
     meta: &mut Metadata,
 ) {
     let (view, map) = open_view(sheet);
-    let site_patterns = own.iter().map(|r| (r, usize::MAX));
-    let generic_patterns = generic.iter().map(|r| (r, GENERIC_BYLINE_WINDOW));
-    for (pattern, window) in site_patterns.chain(generic_patterns) {
-        let Some(caps) = pattern.captures(&view) else {
+    // The window counts lines of the view, blank ones included, so it is doubled.
+    let top_end = view
+        .match_indices('\n')
+        .nth(GENERIC_BYLINE_WINDOW * 2)
+        .map_or(view.len(), |(i, _)| i);
+    let patterns = anywhere
+        .iter()
+        .map(|r| (*r, view.as_str()))
+        .chain(top.iter().map(|r| (*r, &view[..top_end])));
+    for (pattern, haystack) in patterns {
+        let Some(caps) = pattern.captures(haystack) else {
             continue;
         };
         let whole = caps.get(0).expect("group 0");
         let first = view[..whole.start()].matches('\n').count();
         let last = first + whole.as_str().matches('\n').count();
-        let is_wire_credit = whole.as_str().starts_with('(');
-        if first >= window && !is_wire_credit {
-            continue;
-        }
         if let Some(a) = caps.name("authors") {
             meta.authors = split_authors(a.as_str());
         }

