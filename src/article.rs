@@ -68,9 +68,20 @@ pub struct Removal {
 
 /// Words as the corpus metric counts them: runs of letters, digits and underscores.
 pub fn word_count(text: &str) -> usize {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .count()
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let word_char = if c.is_ascii() {
+            c.is_ascii_alphanumeric() || c == '_'
+        } else {
+            c.is_alphanumeric()
+        };
+        if word_char && !in_word {
+            count += 1;
+        }
+        in_word = word_char;
+    }
+    count
 }
 
 #[cfg(test)]

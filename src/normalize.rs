@@ -20,24 +20,38 @@ pub fn decode(bytes: &[u8]) -> (String, bool) {
 pub fn text(input: &str) -> String {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     let mut out = String::with_capacity(input.len());
-    let mut chars = input.chars().peekable();
-    while let Some(c) = chars.next() {
+    // Copy runs of ordinary characters as slices; only special ones are handled one by one.
+    let mut run_start = 0;
+    let mut chars = input.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let ordinary = if c.is_ascii() {
+            c == '\n' || !c.is_ascii_control()
+        } else {
+            !(c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'))
+        };
+        if ordinary {
+            continue;
+        }
+        out.push_str(&input[run_start..i]);
+        run_start = i + c.len_utf8();
         match c {
             '\r' => {
                 // CRLF and lone CR both become LF.
-                if chars.peek() == Some(&'\n') {
+                if let Some(&(j, '\n')) = chars.peek() {
                     chars.next();
+                    run_start = j + 1;
                 }
                 out.push('\n');
             }
             '\u{2028}' | '\u{2029}' | '\u{85}' => out.push('\n'),
-            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {}
             '\t' => out.push(' '),
-            c if c.is_whitespace() && c != '\n' => out.push(' '),
-            c if c.is_control() && c != '\n' => {}
-            c => out.push(c),
+            c if c.is_whitespace() => out.push(' '),
+            _ => {}
         }
     }
+    out.push_str(&input[run_start..]);
     match is_nfc_quick(out.chars()) {
         IsNormalized::Yes => out,
         _ => out.nfc().collect(),

@@ -35,6 +35,9 @@ fn by_fingerprint<'r>(rules: &'r RuleSet, text: &str) -> Option<(&'r Site, Evide
     }
     let mut seen = vec![false; rules.fingerprint_owner.len()];
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !rules.fingerprints.is_match(line) {
+            continue;
+        }
         for i in rules.fingerprints.matches(line).iter() {
             seen[i] = true;
         }

@@ -18,6 +18,11 @@ pub fn apply(rules: &TextRules, sheet: &mut Sheet) {
             if sheet.is_blank(i) || sheet.is_claimed(i) {
                 continue;
             }
+            // Most lines match nothing: the cheap yes/no search first, the overlapping one
+            // (which rules?) only for lines that match something.
+            if !rules.lines.set.is_match(sheet.line(i)) {
+                continue;
+            }
             for pattern in rules.lines.set.matches(sheet.line(i)).iter() {
                 hits.push((rules.lines.owner[pattern], i));
             }
