@@ -29,7 +29,10 @@ pub fn text(input: &str) -> String {
         } else {
             !(c.is_whitespace()
                 || c.is_control()
-                || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'))
+                || matches!(
+                    c,
+                    '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+                ))
         };
         if ordinary {
             continue;

@@ -30,12 +30,28 @@ fn body_survives(site_marker: &str, rules: &str) {
     }
     fs::write(dir.path().join("d.txt"), dump).unwrap();
     let file = dir.path().join("d.txt");
-    let out = copydesk(&repo(), &["clean", "--rules", rules, "--format", "json", "--stdout", file.to_str().unwrap()]);
+    let out = copydesk(
+        &repo(),
+        &[
+            "clean",
+            "--rules",
+            rules,
+            "--format",
+            "json",
+            "--stdout",
+            file.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success());
     let a = &json_lines(&out)[0];
     let text = a["text"].as_str().unwrap();
     for l in LOOKALIKES {
-        assert!(text.contains(l), "{l:?} was removed (site {:?}): {}", a["site"], a["removed"]);
+        assert!(
+            text.contains(l),
+            "{l:?} was removed (site {:?}): {}",
+            a["site"],
+            a["removed"]
+        );
     }
 }
 

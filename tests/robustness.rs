@@ -12,7 +12,14 @@ fn rules() -> String {
 
 fn run(dir: &std::path::Path, files: &[&str]) -> std::process::Output {
     let rules = rules();
-    let mut args = vec!["clean", "--rules", rules.as_str(), "--format", "json", "--stdout"];
+    let mut args = vec![
+        "clean",
+        "--rules",
+        rules.as_str(),
+        "--format",
+        "json",
+        "--stdout",
+    ];
     args.extend_from_slice(files);
     copydesk(dir, &args)
 }
@@ -22,16 +29,40 @@ fn bad_files_are_named_and_good_ones_still_cleaned() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     fs::write(d.join("empty.txt"), b"").unwrap();
-    fs::write(d.join("garbage.txt"), [0u8, 159, 146, 150, 0, 1, 2, 3, 255, 0].repeat(100)).unwrap();
-    fs::write(d.join("wrong.json"), br#"{"url": ["not", "a", "string"], "html": 42}"#).unwrap();
+    fs::write(
+        d.join("garbage.txt"),
+        [0u8, 159, 146, 150, 0, 1, 2, 3, 255, 0].repeat(100),
+    )
+    .unwrap();
+    fs::write(
+        d.join("wrong.json"),
+        br#"{"url": ["not", "a", "string"], "html": 42}"#,
+    )
+    .unwrap();
     fs::write(d.join("notjson.json"), b"{ this is not json").unwrap();
-    fs::write(d.join("good.txt"), "A headline here\n\nA body paragraph that says something.\n").unwrap();
-    let out = run(d, &["empty.txt", "garbage.txt", "wrong.json", "notjson.json", "good.txt"]);
+    fs::write(
+        d.join("good.txt"),
+        "A headline here\n\nA body paragraph that says something.\n",
+    )
+    .unwrap();
+    let out = run(
+        d,
+        &[
+            "empty.txt",
+            "garbage.txt",
+            "wrong.json",
+            "notjson.json",
+            "good.txt",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1), "some inputs failed → exit 1");
     let err = stderr(&out);
     assert!(err.contains("empty.txt is empty"), "{err}");
     assert!(err.contains("garbage.txt looks binary"), "{err}");
-    assert!(err.contains("wrong.json: invalid JSON envelope: `url` must be a string, not an array"), "{err}");
+    assert!(
+        err.contains("wrong.json: invalid JSON envelope: `url` must be a string, not an array"),
+        "{err}"
+    );
     assert!(err.contains("notjson.json: invalid JSON envelope"), "{err}");
     assert!(err.contains("4 input(s) failed"), "{err}");
     let articles = json_lines(&out);
@@ -42,10 +73,18 @@ fn bad_files_are_named_and_good_ones_still_cleaned() {
 #[test]
 fn invalid_utf8_is_replaced_and_reported_as_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("latin1.txt"), b"Caf\xe9 society\n\nThe caf\xe9 opened on Monday.\n").unwrap();
+    fs::write(
+        dir.path().join("latin1.txt"),
+        b"Caf\xe9 society\n\nThe caf\xe9 opened on Monday.\n",
+    )
+    .unwrap();
     let out = run(dir.path(), &["latin1.txt"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("warning: latin1.txt: invalid UTF-8 replaced"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: latin1.txt: invalid UTF-8 replaced"),
+        "{}",
+        stderr(&out)
+    );
     let a = &json_lines(&out)[0];
     assert_eq!(a["text"], "The caf\u{fffd} opened on Monday.");
     assert_eq!(a["warnings"][0], "invalid UTF-8 replaced with U+FFFD");
@@ -80,7 +119,13 @@ fn html_nested_100000_levels_deep_gets_a_best_effort_article() {
     assert!(out.status.success(), "{}", stderr(&out));
     let a = &json_lines(&out)[0];
     assert!(a["text"].as_str().unwrap().contains("Deep inside the page"));
-    assert!(a["warnings"][0].as_str().unwrap().contains("levels deep (limit"), "{a}");
+    assert!(
+        a["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("levels deep (limit"),
+        "{a}"
+    );
 }
 
 #[test]
@@ -91,7 +136,14 @@ fn missing_input_and_missing_rules_folder() {
     assert!(stderr(&out).contains("nope.txt"), "{}", stderr(&out));
 
     fs::write(dir.path().join("a.txt"), "x\n\ny").unwrap();
-    let out = copydesk(dir.path(), &["clean", "--rules", "no-such-rules", "--stdout", "a.txt"]);
+    let out = copydesk(
+        dir.path(),
+        &["clean", "--rules", "no-such-rules", "--stdout", "a.txt"],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot read the rules folder"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read the rules folder"),
+        "{}",
+        stderr(&out)
+    );
 }

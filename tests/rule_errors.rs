@@ -31,26 +31,50 @@ fn check_reports_file_line_and_reason_for_each_problem() {
     let report = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = report.lines().collect();
     assert_eq!(lines.len(), 3, "{report}");
-    assert!(lines[0].starts_with("rules/regex.toml:8:9: invalid regex: unclosed group"), "{report}");
-    assert!(lines[1].starts_with("rules/selector.toml:8:13: invalid CSS selector \".share >> [\": DanglingCombinator"), "{report}");
-    assert!(lines[2].starts_with("rules/typo.toml:8:1: unknown field `lien`"), "{report}");
+    assert!(
+        lines[0].starts_with("rules/regex.toml:8:9: invalid regex: unclosed group"),
+        "{report}"
+    );
+    assert!(
+        lines[1].starts_with(
+            "rules/selector.toml:8:13: invalid CSS selector \".share >> [\": DanglingCombinator"
+        ),
+        "{report}"
+    );
+    assert!(
+        lines[2].starts_with("rules/typo.toml:8:1: unknown field `lien`"),
+        "{report}"
+    );
 }
 
 #[test]
 fn clean_refuses_broken_rules_rather_than_ignoring_them() {
     let dir = rules_dir(&[
         ("good.toml", GOOD),
-        ("typo.toml", "[site]\nid = \"typo\"\nname = \"T\"\nhosts = [\"t.example\"]\nfingerprint = ['x']\n"),
+        (
+            "typo.toml",
+            "[site]\nid = \"typo\"\nname = \"T\"\nhosts = [\"t.example\"]\nfingerprint = ['x']\n",
+        ),
     ]);
     let out = copydesk(dir.path(), &["clean", "--stdout", "a.txt"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty(), "nothing is cleaned with broken rules");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing is cleaned with broken rules"
+    );
     let err = stderr(&out);
-    assert!(err.contains("rules/typo.toml:5:1: unknown field `fingerprint`"), "{err}");
+    assert!(
+        err.contains("rules/typo.toml:5:1: unknown field `fingerprint`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn shipped_rules_pass_check() {
     let out = copydesk(&common::repo(), &["check"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

@@ -34,7 +34,12 @@ fn paragraphs(a: &Value) -> Vec<&str> {
 }
 
 fn authors(a: &Value) -> Vec<&str> {
-    a["authors"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect()
+    a["authors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect()
 }
 
 #[test]
@@ -42,16 +47,36 @@ fn talkingpointsmemo() {
     let a = clean("talkingpointsmemo");
     assert_eq!(a["site"]["id"], "talkingpointsmemo");
     assert_eq!(a["generic"], false);
-    assert_eq!(a["title"], "Biden Made His First Call To Putin After Years Of Trump Coddling Russian Leader");
+    assert_eq!(
+        a["title"],
+        "Biden Made His First Call To Putin After Years Of Trump Coddling Russian Leader"
+    );
     let p = paragraphs(&a);
-    assert!(p[0].starts_with("White House press secretary Jen Psaki said on Tuesday"), "{}", p[0]);
+    assert!(
+        p[0].starts_with("White House press secretary Jen Psaki said on Tuesday"),
+        "{}",
+        p[0]
+    );
     assert!(p.contains(&"See the full White House readout below:"));
-    assert!(p.last().unwrap().starts_with("President Joseph R. Biden, Jr. spoke today with President Vladimir Putin"));
-    for gone in ["MORE LESS", "Start your day with TPM", "Morning Memo", "Latest News", "Masthead", "Executive Editor:"] {
+    assert!(p
+        .last()
+        .unwrap()
+        .starts_with("President Joseph R. Biden, Jr. spoke today with President Vladimir Putin"));
+    for gone in [
+        "MORE LESS",
+        "Start your day with TPM",
+        "Morning Memo",
+        "Latest News",
+        "Masthead",
+        "Executive Editor:",
+    ] {
         assert!(!text(&a).contains(gone), "{gone:?} left in");
     }
     assert!(removed(&a, "caption")[0].ends_with("MORE LESS"));
-    assert_eq!(removed(&a, "newsletter"), vec!["Start your day with TPM.\nSign up for the Morning Memo newsletter"]);
+    assert_eq!(
+        removed(&a, "newsletter"),
+        vec!["Start your day with TPM.\nSign up for the Morning Memo newsletter"]
+    );
     assert_eq!(removed(&a, "related"), vec!["Latest News"]);
     assert!(removed(&a, "masthead")[0].contains("Founder & Editor-in-Chief:"));
     assert_eq!(a["published"], Value::Null);
@@ -61,10 +86,19 @@ fn talkingpointsmemo() {
 fn reuters_wire_story_with_comments() {
     let a = clean("reuters-wire");
     assert_eq!(a["site"]["id"], "reuters-wire");
-    assert_eq!(a["title"], "Biden Speaks To Putin for First Time Since Taking Power: White House");
+    assert_eq!(
+        a["title"],
+        "Biden Speaks To Putin for First Time Since Taking Power: White House"
+    );
     assert_eq!(authors(&a), vec!["Trevor Hunnicutt", "Steve Holland"]);
     let p = paragraphs(&a);
-    assert!(p.last().unwrap().starts_with("“The president thanked the (NATO) secretary general"), "{:?}", p.last());
+    assert!(
+        p.last()
+            .unwrap()
+            .starts_with("“The president thanked the (NATO) secretary general"),
+        "{:?}",
+        p.last()
+    );
     assert_eq!(p.len(), 11);
     let comments = removed(&a, "comments").join("\n");
     assert!(comments.contains("I just hope Joe does not start riding horses"));
@@ -81,9 +115,18 @@ fn globalsecurity() {
     assert_eq!(a["published"], "2021-01-26");
     assert!(text(&a).starts_with("For the first time since his inauguration"));
     assert!(text(&a).ends_with("an accusation the Kremlin has rejected."));
-    assert_eq!(removed(&a, "donation"), vec!["UNITED24 - Make a charitable donation in support of Ukraine!"]);
-    assert_eq!(removed(&a, "navigation"), vec!["Weapons of Mass Destruction (WMD)"]);
-    assert_eq!(removed(&a, "newsletter"), vec!["Join the GlobalSecurity.org mailing list"]);
+    assert_eq!(
+        removed(&a, "donation"),
+        vec!["UNITED24 - Make a charitable donation in support of Ukraine!"]
+    );
+    assert_eq!(
+        removed(&a, "navigation"),
+        vec!["Weapons of Mass Destruction (WMD)"]
+    );
+    assert_eq!(
+        removed(&a, "newsletter"),
+        vec!["Join the GlobalSecurity.org mailing list"]
+    );
 }
 
 #[test]
@@ -101,17 +144,31 @@ fn independent() {
     assert_eq!(authors(&a), vec!["Graig Graziosi"]);
     assert!(a["published"].as_str().unwrap().starts_with("2021-01-26"));
     let t = text(&a);
-    assert!(t.starts_with("Joe Biden brushed off a reporter's question"), "{t}");
+    assert!(
+        t.starts_with("Joe Biden brushed off a reporter's question"),
+        "{t}"
+    );
     assert!(t.ends_with("to send his congratulations."), "{t}");
-    for gone in ["notifications", "Your support", "talked about you", "commenting forum", "Thank you for registering", "\nComments\n"] {
+    for gone in [
+        "notifications",
+        "Your support",
+        "talked about you",
+        "commenting forum",
+        "Thank you for registering",
+        "\nComments\n",
+    ] {
         assert!(!t.contains(gone), "{gone:?} left in");
     }
     // The NBSP in "The\u{a0}Independent" was normalised, so the prompt rule matched.
-    assert!(removed(&a, "notification")[0].starts_with("Stay up to date with notifications from The Independent"));
+    assert!(removed(&a, "notification")[0]
+        .starts_with("Stay up to date with notifications from The Independent"));
     let donation = removed(&a, "donation");
     assert!(donation[0].starts_with("Your support helps us to tell the story"));
     assert!(donation[0].ends_with("Your support makes all the difference."));
-    assert_eq!(removed(&a, "caption"), vec!["Biden tells reporter he \"talked about you\" when asked about call with Putin"]);
+    assert_eq!(
+        removed(&a, "caption"),
+        vec!["Biden tells reporter he \"talked about you\" when asked about call with Putin"]
+    );
     let comments = removed(&a, "comments").join("\n");
     assert!(comments.contains("Join our commenting forum"));
     assert!(comments.contains("Please refresh the page"));
@@ -122,23 +179,39 @@ fn independent() {
 fn antiwar() {
     let a = clean("antiwar");
     assert_eq!(a["site"]["id"], "antiwar");
-    assert_eq!(a["title"], "Biden Speaks With Putin, Proposes an In-Person Meeting");
+    assert_eq!(
+        a["title"],
+        "Biden Speaks With Putin, Proposes an In-Person Meeting"
+    );
     assert_eq!(
         a["subtitle"],
         "Biden reaffirmed the US's 'unwavering commitment' to Ukraine amid tensions in the region"
     );
     assert_eq!(authors(&a), vec!["Dave DeCamp"]);
-    assert!(text(&a).starts_with("President Biden spoke with Russian President Vladimir Putin by phone"));
+    assert!(text(&a)
+        .starts_with("President Biden spoke with Russian President Vladimir Putin by phone"));
     assert!(!text(&a).contains("Author:"));
-    assert_eq!(removed(&a, "author-bio"), vec!["Dave DeCamp is the news editor of, follow him on Twitter @decampdave."]);
+    assert_eq!(
+        removed(&a, "author-bio"),
+        vec!["Dave DeCamp is the news editor of, follow him on Twitter @decampdave."]
+    );
 }
 
 #[test]
 fn all_seeds_at_once_give_one_json_line_each() {
     let out = copydesk(
         &repo(),
-        &["clean", "--format", "json", "--stdout", "tests/fixtures/talkingpointsmemo", "tests/fixtures/reuters-wire",
-          "tests/fixtures/globalsecurity", "tests/fixtures/independent", "tests/fixtures/antiwar"],
+        &[
+            "clean",
+            "--format",
+            "json",
+            "--stdout",
+            "tests/fixtures/talkingpointsmemo",
+            "tests/fixtures/reuters-wire",
+            "tests/fixtures/globalsecurity",
+            "tests/fixtures/independent",
+            "tests/fixtures/antiwar",
+        ],
     );
     assert!(out.status.success());
     let sites: Vec<String> = json_lines(&out)
@@ -146,14 +219,34 @@ fn all_seeds_at_once_give_one_json_line_each() {
         .filter(|a| a["source"]["format"] == "text")
         .map(|a| a["site"]["id"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(sites, ["talkingpointsmemo", "reuters-wire", "globalsecurity", "independent", "antiwar"]);
+    assert_eq!(
+        sites,
+        [
+            "talkingpointsmemo",
+            "reuters-wire",
+            "globalsecurity",
+            "independent",
+            "antiwar"
+        ]
+    );
 }
 
 #[test]
 fn without_site_rules_the_generic_path_says_so() {
     let empty = tempfile::tempdir().unwrap();
     let rules = empty.path().to_str().unwrap();
-    let out = copydesk(&repo(), &["clean", "--rules", rules, "--format", "json", "--stdout", "tests/fixtures/independent/biden-putin-call.txt"]);
+    let out = copydesk(
+        &repo(),
+        &[
+            "clean",
+            "--rules",
+            rules,
+            "--format",
+            "json",
+            "--stdout",
+            "tests/fixtures/independent/biden-putin-call.txt",
+        ],
+    );
     assert!(out.status.success());
     let a = &json_lines(&out)[0];
     assert_eq!(a["site"], Value::Null);

@@ -12,7 +12,16 @@ fn clean(dump: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("dump.txt");
     fs::write(&file, dump).unwrap();
-    let out = copydesk(&repo(), &["clean", "--format", "json", "--stdout", file.to_str().unwrap()]);
+    let out = copydesk(
+        &repo(),
+        &[
+            "clean",
+            "--format",
+            "json",
+            "--stdout",
+            file.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", common::stderr(&out));
     json_lines(&out).remove(0)
 }
@@ -30,7 +39,10 @@ fn globalsecurity_other_section_without_byline() {
     );
     assert_eq!(a["site"]["id"], "globalsecurity");
     assert_eq!(a["title"], "Army Tests New Radar");
-    assert_eq!(text(&a), "The Army said on Monday it had tested a new radar.\n\nThe test took place in New Mexico.");
+    assert_eq!(
+        text(&a),
+        "The Army said on Monday it had tested a new radar.\n\nThe test took place in New Mexico."
+    );
 }
 
 #[test]
@@ -60,8 +72,14 @@ fn independent_without_video_and_with_a_handle() {
          Join our commenting forum\n\nJoin thought-provoking conversations, follow other Independent readers and see their replies\n\nComments\n",
     );
     assert_eq!(a["site"]["id"], "independent");
-    assert_eq!(a["title"], "Storm batters the coast as thousands lose power");
-    assert_eq!(a["subtitle"], "Forecasters warn of more high winds through the weekend");
+    assert_eq!(
+        a["title"],
+        "Storm batters the coast as thousands lose power"
+    );
+    assert_eq!(
+        a["subtitle"],
+        "Forecasters warn of more high winds through the weekend"
+    );
     assert_eq!(a["authors"], serde_json::json!(["Andrew Griffin"]));
     assert_eq!(a["published"], "2022-03-05T09:15:00Z");
     assert_eq!(
@@ -79,7 +97,10 @@ fn talkingpointsmemo_with_a_headline_rail_and_no_photo() {
     );
     assert_eq!(a["site"]["id"], "talkingpointsmemo");
     assert_eq!(a["title"], "House Passes Spending Bill");
-    assert_eq!(text(&a), "The House passed the bill on Friday.\n\nIt now goes to the Senate.\n\nThe vote was close.");
+    assert_eq!(
+        text(&a),
+        "The House passed the bill on Friday.\n\nIt now goes to the Senate.\n\nThe vote was close."
+    );
 }
 
 #[test]
@@ -89,7 +110,10 @@ fn reuters_wire_credit_with_places_and_no_comments() {
          It gave no details.\n\n(Reporting by Andrew Osborn in Moscow and Steve Holland in Washington; Writing by A Writer; Editing by An Editor)\n",
     );
     assert_eq!(a["site"]["id"], "reuters-wire");
-    assert_eq!(a["authors"], serde_json::json!(["Andrew Osborn", "Steve Holland"]));
+    assert_eq!(
+        a["authors"],
+        serde_json::json!(["Andrew Osborn", "Steve Holland"])
+    );
     assert_eq!(text(&a), "MOSCOW (Reuters) - The Kremlin said on Wednesday the talks were useful.\n\nIt gave no details.");
 }
 

@@ -167,7 +167,9 @@ pub fn strip_tags(html: &str) -> String {
         } else {
             ">"
         };
-        i = lower[lt..].find(close).map_or(html.len(), |e| lt + e + close.len());
+        i = lower[lt..]
+            .find(close)
+            .map_or(html.len(), |e| lt + e + close.len());
         if !out.ends_with('\n') {
             out.push('\n');
         }

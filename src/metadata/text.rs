@@ -94,10 +94,7 @@ fn byline(
 fn title(sheet: &mut Sheet, site: &str, rule: &TitleRule, meta: &mut Metadata) -> Option<usize> {
     let line = match rule {
         TitleRule::None => return None,
-        TitleRule::First => sheet
-            .open_lines()
-            .next()
-            .filter(|&i| looks_like_title(sheet, i)),
+        TitleRule::First => first_title(sheet),
         TitleRule::Pattern(re) => {
             let i = sheet.open_lines().find(|&i| re.is_match(sheet.line(i)))?;
             let text = re
@@ -112,10 +109,7 @@ fn title(sheet: &mut Sheet, site: &str, rule: &TitleRule, meta: &mut Metadata) -
                 (0..sheet.len()).find(|&i| !sheet.is_blank(i) && re.is_match(sheet.line(i)));
             match marker {
                 Some(m) => (0..m).rev().find(|&i| sheet.is_open(i)),
-                None => sheet
-                    .open_lines()
-                    .next()
-                    .filter(|&i| looks_like_title(sheet, i)),
+                None => first_title(sheet),
             }
         }
     }?;
@@ -130,12 +124,34 @@ fn title(sheet: &mut Sheet, site: &str, rule: &TitleRule, meta: &mut Metadata) -
     Some(line)
 }
 
-/// One short line on its own, with more text after it.
+/// The first paragraph that looks like a headline, passing over at most a few short labels
+/// (a section name, a kicker) above it. Anything longer above it means there is no
+/// headline at the top, and nothing is taken.
+fn first_title(sheet: &Sheet) -> Option<usize> {
+    let mut i = 0;
+    for _ in 0..4 {
+        i = (i..sheet.len()).find(|&j| sheet.is_open(j))?;
+        if looks_like_title(sheet, i) {
+            return Some(i);
+        }
+        let words = sheet.line(i).split_whitespace().count();
+        if sheet.paragraph_at(i).len() > 1 || words > 3 {
+            return None;
+        }
+        i = sheet.paragraph_at(i).end;
+    }
+    None
+}
+
+/// One line of a few words on its own, not a long sentence, with more text after it.
 fn looks_like_title(sheet: &Sheet, i: usize) -> bool {
     let line = sheet.line(i);
+    let words = line.split_whitespace().count();
     sheet.paragraph_at(i).len() == 1
         && line.chars().count() <= MAX_TITLE_CHARS
-        && sheet.open_lines().nth(1).is_some()
+        && (2..=40).contains(&words)
+        && !(line.ends_with('.') && words > 12)
+        && (i + 1..sheet.len()).any(|j| sheet.is_open(j))
 }
 
 fn subtitle(
@@ -204,4 +220,40 @@ fn open_view(sheet: &Sheet) -> (String, Vec<usize>) {
         map.push(i);
     }
     (text, map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::compiled::TextMetadata;
+
+    fn title_of(text: &str) -> (Option<String>, Vec<String>) {
+        let mut sheet = Sheet::new(text);
+        let rules = TextMetadata {
+            drop_above_title: true,
+            ..TextMetadata::default()
+        };
+        let meta = extract(&mut sheet, "t", &rules, &[], &[]);
+        (meta.title, sheet.paragraphs())
+    }
+
+    #[test]
+    fn a_section_label_above_the_headline_is_passed_over() {
+        let (title, body) = title_of("Politics\n\nSenate passes the bill\n\nThe Senate passed it.");
+        assert_eq!(title.as_deref(), Some("Senate passes the bill"));
+        assert_eq!(body, vec!["The Senate passed it."]);
+    }
+
+    #[test]
+    fn no_headline_when_the_dump_starts_with_prose() {
+        let text = "The Senate passed the bill on Tuesday after a long debate that went on into the night, \
+                    with several amendments rejected along the way and more to come.\n\nShort line here\n\nMore.";
+        let (title, body) = title_of(text);
+        assert_eq!(title, None);
+        assert_eq!(
+            body.len(),
+            3,
+            "nothing above a guessed title may be dropped: {body:?}"
+        );
+    }
 }

@@ -295,8 +295,7 @@ impl Compiler<'_> {
         let mut remove = Vec::new();
         for (name, rule) in spec.remove {
             let at = self.find_within(rule.selector.span().start, rule.selector.get_ref());
-            if let Some(selector) = self.selector_at(at, rule.selector.get_ref())
-            {
+            if let Some(selector) = self.selector_at(at, rule.selector.get_ref()) {
                 remove.push(HtmlRule {
                     name: format!("{site}/{name}"),
                     kind: rule.kind,
@@ -450,7 +449,10 @@ impl Compiler<'_> {
                     .filter(|l| !l.is_empty() && !l.starts_with("Unexpected error occurred"))
                     .collect::<Vec<_>>()
                     .join(" ");
-                self.error(offset, format!("invalid CSS selector {selector:?}: {reason}"));
+                self.error(
+                    offset,
+                    format!("invalid CSS selector {selector:?}: {reason}"),
+                );
                 None
             }
         }
