@@ -13,7 +13,14 @@ fn seed(site: &str) -> String {
 
 fn clean_in(dir: &std::path::Path, extra: &[&str]) -> Vec<Value> {
     let rules = repo().join("rules");
-    let mut args = vec!["clean", "--rules", rules.to_str().unwrap(), "--format", "json", "--stdout"];
+    let mut args = vec![
+        "clean",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "json",
+        "--stdout",
+    ];
     args.extend_from_slice(extra);
     let out = copydesk(dir, &args);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -24,12 +31,18 @@ fn clean_in(dir: &std::path::Path, extra: &[&str]) -> Vec<Value> {
 fn json_envelope_with_text_finds_the_site_by_host() {
     let dir = tempfile::tempdir().unwrap();
     // Strip the fingerprint lines: only the URL can tell the site now.
-    let text: String = seed("independent").replace("Stay up to date with notifications from The\u{a0}Independent", "");
+    let text: String = seed("independent").replace(
+        "Stay up to date with notifications from The\u{a0}Independent",
+        "",
+    );
     let env = json!({"url": "https://www.independent.co.uk/news/world/americas/biden-putin-call.html", "text": text, "fetched_at": "2021-01-27T08:00:00Z"});
     fs::write(dir.path().join("a.json"), env.to_string()).unwrap();
     let a = &clean_in(dir.path(), &["a.json"])[0];
     assert_eq!(a["site"]["id"], "independent");
-    assert_eq!(a["url"], "https://www.independent.co.uk/news/world/americas/biden-putin-call.html");
+    assert_eq!(
+        a["url"],
+        "https://www.independent.co.uk/news/world/americas/biden-putin-call.html"
+    );
     assert_eq!(a["source"]["format"], "json");
     assert_eq!(a["source"]["fetched_at"], "2021-01-27T08:00:00Z");
     assert_eq!(a["authors"], json!(["Graig Graziosi"]));
@@ -38,8 +51,15 @@ fn json_envelope_with_text_finds_the_site_by_host() {
 #[test]
 fn url_flag_chooses_the_site() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "Some Headline Here\n\nBody text.\n\nAuthor: Dave DeCamp\n\nDave DeCamp writes.\n").unwrap();
-    let a = &clean_in(dir.path(), &["--url", "https://news.antiwar.com/2021/01/26/x/", "a.txt"])[0];
+    fs::write(
+        dir.path().join("a.txt"),
+        "Some Headline Here\n\nBody text.\n\nAuthor: Dave DeCamp\n\nDave DeCamp writes.\n",
+    )
+    .unwrap();
+    let a = &clean_in(
+        dir.path(),
+        &["--url", "https://news.antiwar.com/2021/01/26/x/", "a.txt"],
+    )[0];
     assert_eq!(a["site"]["id"], "antiwar");
     assert_eq!(a["text"], "Body text.");
     assert_eq!(a["authors"], json!(["Dave DeCamp"]));
@@ -97,7 +117,10 @@ fn html_page_with_a_site_rule() {
     fs::create_dir(dir.path().join("rules")).unwrap();
     fs::write(dir.path().join("rules/example-times.toml"), RULE).unwrap();
     fs::write(dir.path().join("page.html"), PAGE).unwrap();
-    let out = copydesk(dir.path(), &["clean", "--format", "json", "--stdout", "page.html"]);
+    let out = copydesk(
+        dir.path(),
+        &["clean", "--format", "json", "--stdout", "page.html"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let a = &json_lines(&out)[0];
     assert_eq!(a["site"]["id"], "example-times");
@@ -137,30 +160,60 @@ fn html_page_without_a_rule_gets_the_generic_clean_up() {
     assert_eq!(a["site"], Value::Null);
     assert_eq!(a["title"], "Council Approves Budget");
     let text = a["text"].as_str().unwrap();
-    assert!(text.contains("The city council approved the budget on Thursday"), "{text}");
-    assert!(text.contains("Comments made by officials suggested"), "{text}");
+    assert!(
+        text.contains("The city council approved the budget on Thursday"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Comments made by officials suggested"),
+        "{text}"
+    );
     assert!(!text.contains("Home"), "{text}");
 }
 
 #[test]
 fn outputs_are_deterministic_and_stay_in_the_output_folder() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("evil.txt"), "../../../etc/passwd .hidden\n\nBody of the article.\n").unwrap();
+    fs::write(
+        dir.path().join("evil.txt"),
+        "../../../etc/passwd .hidden\n\nBody of the article.\n",
+    )
+    .unwrap();
     let rules = repo().join("rules");
     for _ in 0..2 {
-        let out = copydesk(dir.path(), &["clean", "--rules", rules.to_str().unwrap(), "--out", "out", "evil.txt"]);
+        let out = copydesk(
+            dir.path(),
+            &[
+                "clean",
+                "--rules",
+                rules.to_str().unwrap(),
+                "--out",
+                "out",
+                "evil.txt",
+            ],
+        );
         assert!(out.status.success(), "{}", stderr(&out));
     }
     let names: Vec<String> = fs::read_dir(dir.path().join("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(names.len(), 1, "cleaning twice gives the same file, not a second one: {names:?}");
-    assert!(names[0].starts_with("etc-passwd-hidden-") && names[0].ends_with(".md"), "{names:?}");
+    assert_eq!(
+        names.len(),
+        1,
+        "cleaning twice gives the same file, not a second one: {names:?}"
+    );
+    assert!(
+        names[0].starts_with("etc-passwd-hidden-") && names[0].ends_with(".md"),
+        "{names:?}"
+    );
     assert!(!dir.path().join("etc").exists());
     let md = fs::read_to_string(dir.path().join("out").join(&names[0])).unwrap();
     let article = copydesk::output::parse_markdown(&md).unwrap();
-    assert_eq!(article.title.as_deref(), Some("../../../etc/passwd .hidden"));
+    assert_eq!(
+        article.title.as_deref(),
+        Some("../../../etc/passwd .hidden")
+    );
     assert_eq!(article.text, "Body of the article.");
 }
 
@@ -170,7 +223,16 @@ fn markdown_front_matter_holds_the_same_article_as_json() {
     let rules = repo().join("rules");
     let fixture = repo().join("tests/fixtures/independent/biden-putin-call.txt");
     let json = clean_in(dir.path(), &[fixture.to_str().unwrap()]).remove(0);
-    let out = copydesk(dir.path(), &["clean", "--rules", rules.to_str().unwrap(), "--stdout", fixture.to_str().unwrap()]);
+    let out = copydesk(
+        dir.path(),
+        &[
+            "clean",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--stdout",
+            fixture.to_str().unwrap(),
+        ],
+    );
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.starts_with("+++\ntitle = "), "{md}");
     let from_md = copydesk::output::parse_markdown(&md).unwrap();

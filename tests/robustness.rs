@@ -147,3 +147,86 @@ fn missing_input_and_missing_rules_folder() {
         stderr(&out)
     );
 }
+
+/// A small deterministic generator of nasty documents: tag soup, rule-like lines, odd
+/// Unicode, control characters. Every one must come out as an article or an input error.
+#[test]
+fn random_documents_never_panic() {
+    use copydesk::{input, Engine, Options, RuleSet};
+    let engine = Engine::new(RuleSet::load(&repo().join("rules")).unwrap());
+    let pieces: &[&str] = &[
+        "<div>",
+        "</div>",
+        "<p>",
+        "</p>",
+        "<script>",
+        "</script>",
+        "<h1>",
+        "<a href='x'>",
+        "</a>",
+        "<!--",
+        "-->",
+        "<br>",
+        "&amp;",
+        "&#xFFFF;",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\u{a0}",
+        "\u{200b}",
+        "\u{feff}",
+        "é",
+        "e\u{301}",
+        "日本語",
+        "🙂",
+        "\u{0}",
+        "\u{7}",
+        "Comments",
+        "Latest News",
+        "Masthead Masthead",
+        "Author: A B",
+        "(Reporting by A B; Editing by C D)",
+        "By A B January 2, 2021",
+        "Your support helps us to tell the story",
+        "Join our commenting forum",
+        "UNITED24 - x",
+        "Start your day with TPM.",
+        "MORE LESS",
+        "Tuesday 26 January 2021 22:06 GMT",
+        "{",
+        "}",
+        "\"",
+        "Title",
+        "A sentence of body text.",
+        "(",
+        ")",
+        "[",
+        "]",
+        "\\",
+        "$",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for n in 0..400 {
+        let len = (next() % 200) as usize;
+        let mut doc = String::new();
+        for _ in 0..len {
+            doc.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+        }
+        for name in ["r.txt", "r.html", "r.json"] {
+            let path = std::path::PathBuf::from(format!("{n}-{name}"));
+            if let Ok(dump) = input::from_bytes(&path, doc.as_bytes()) {
+                let a = engine.clean(dump, &Options::default());
+                assert!(
+                    !a.text.contains("\n\n\n"),
+                    "paragraphs are separated by one blank line"
+                );
+            }
+        }
+    }
+}

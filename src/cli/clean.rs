@@ -62,10 +62,22 @@ pub fn run(args: Args) -> u8 {
     }
     let stdout = std::io::stdout();
     for input in &inputs {
-        let article = match engine.clean_file(input, &options) {
-            Ok(a) => a,
-            Err(e) => {
+        // A bug in a rule or the engine must cost one file, not the whole run.
+        let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            engine.clean_file(input, &options)
+        }));
+        let article = match cleaned {
+            Ok(Ok(a)) => a,
+            Ok(Err(e)) => {
                 eprintln!("copydesk: {e}");
+                failed += 1;
+                continue;
+            }
+            Err(_) => {
+                eprintln!(
+                    "copydesk: {}: internal error while cleaning (a bug: please report it with this file)",
+                    input.display()
+                );
                 failed += 1;
                 continue;
             }
