@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{copydesk, json_lines, repo};
 use std::fs;
+use std::path::Path;
 
 const LOOKALIKES: &[&str] = &[
     "Comments made by officials on Tuesday suggested the talks would continue.",
@@ -29,21 +29,7 @@ fn body_survives(site_marker: &str, rules: &str) {
         dump.push_str("\n\n");
     }
     fs::write(dir.path().join("d.txt"), dump).unwrap();
-    let file = dir.path().join("d.txt");
-    let out = copydesk(
-        &repo(),
-        &[
-            "clean",
-            "--rules",
-            rules,
-            "--format",
-            "json",
-            "--stdout",
-            file.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success());
-    let a = &json_lines(&out)[0];
+    let a = &common::clean_json(Path::new(rules), &[&dir.path().join("d.txt")])[0];
     let text = a["text"].as_str().unwrap();
     for l in LOOKALIKES {
         assert!(

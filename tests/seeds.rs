@@ -7,12 +7,8 @@ use common::{copydesk, json_lines, repo};
 use serde_json::Value;
 
 fn clean(site: &str) -> Value {
-    let path = format!("tests/fixtures/{site}/biden-putin-call.txt");
-    let out = copydesk(&repo(), &["clean", "--format", "json", "--stdout", &path]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    let mut lines = json_lines(&out);
-    assert_eq!(lines.len(), 1);
-    lines.remove(0)
+    let fixture = repo().join(format!("tests/fixtures/{site}/biden-putin-call.txt"));
+    common::clean_json(&repo().join("rules"), &[&fixture]).remove(0)
 }
 
 fn text(a: &Value) -> &str {
@@ -234,21 +230,8 @@ fn all_seeds_at_once_give_one_json_line_each() {
 #[test]
 fn without_site_rules_the_generic_path_says_so() {
     let empty = tempfile::tempdir().unwrap();
-    let rules = empty.path().to_str().unwrap();
-    let out = copydesk(
-        &repo(),
-        &[
-            "clean",
-            "--rules",
-            rules,
-            "--format",
-            "json",
-            "--stdout",
-            "tests/fixtures/independent/biden-putin-call.txt",
-        ],
-    );
-    assert!(out.status.success());
-    let a = &json_lines(&out)[0];
+    let fixture = repo().join("tests/fixtures/independent/biden-putin-call.txt");
+    let a = &common::clean_json(empty.path(), &[&fixture])[0];
     assert_eq!(a["site"], Value::Null);
     assert_eq!(a["generic"], true);
     assert_eq!(a["rule"]["id"], "generic");

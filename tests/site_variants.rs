@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{copydesk, json_lines, repo};
+use common::repo;
 use serde_json::Value;
 use std::fs;
 
@@ -12,18 +12,7 @@ fn clean(dump: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("dump.txt");
     fs::write(&file, dump).unwrap();
-    let out = copydesk(
-        &repo(),
-        &[
-            "clean",
-            "--format",
-            "json",
-            "--stdout",
-            file.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    json_lines(&out).remove(0)
+    common::clean_json(&repo().join("rules"), &[&file]).remove(0)
 }
 
 fn text(a: &Value) -> &str {

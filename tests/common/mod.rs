@@ -30,3 +30,22 @@ pub fn json_lines(out: &Output) -> Vec<serde_json::Value> {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// `copydesk clean --rules RULES --format json --stdout FILE...` from the repo root; the
+/// run must succeed and give one article per file.
+pub fn clean_json(rules: &Path, files: &[&Path]) -> Vec<serde_json::Value> {
+    let mut args: Vec<&str> = vec![
+        "clean",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "json",
+        "--stdout",
+    ];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    let out = copydesk(&repo(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let articles = json_lines(&out);
+    assert_eq!(articles.len(), files.len());
+    articles
+}
