@@ -274,7 +274,8 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) const RULES: &str = "[site]\nid = \"acme\"\nname = \"Acme\"\nfingerprints = ['Acme News']\n\n\
+    pub(crate) const RULES: &str =
+        "[site]\nid = \"acme\"\nname = \"Acme\"\nfingerprints = ['Acme News']\n\n\
         [text.remove.masthead]\nkind = \"masthead\"\nline = 'Acme News'\n\n\
         [text.remove.promo]\nkind = \"newsletter\"\nline = 'Get the <Acme> letter'\n\n\
         [text.remove.tail]\nkind = \"comments\"\nfrom = 'Reader comments'\n";
@@ -286,7 +287,10 @@ pub(crate) mod tests {
     fn terminal_view_marks_each_line_with_its_rule() {
         let e = explained(RULES, DUMP);
         let out = render_terminal(&e, Paint::new(false));
-        assert!(out.contains("site:  acme (Acme), recognised by 1 fingerprint"), "{out}");
+        assert!(
+            out.contains("site:  acme (Acme), recognised by 1 fingerprint"),
+            "{out}"
+        );
         assert!(out.contains("  title      A headline here\n"), "{out}");
         assert!(
             out.contains("  5 - Get the <Acme> letter  [newsletter: acme/promo]\n"),
@@ -303,7 +307,10 @@ pub(crate) mod tests {
         );
         assert!(!out.contains('\x1b'));
         let coloured = render_terminal(&e, Paint::new(true));
-        assert!(coloured.contains("\x1b[36mGet the <Acme> letter\x1b[0m"), "{coloured}");
+        assert!(
+            coloured.contains("\x1b[36mGet the <Acme> letter\x1b[0m"),
+            "{coloured}"
+        );
     }
 
     #[test]

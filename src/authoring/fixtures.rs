@@ -82,7 +82,7 @@ pub fn discover(root: &Path, sites: &[String]) -> std::io::Result<Found> {
             ));
             continue;
         }
-        if !sites.is_empty() && !sites.iter().any(|s| *s == name) {
+        if !sites.is_empty() && !sites.contains(&name) {
             continue;
         }
         site_folder(&dir, &name, &mut found)?;
@@ -198,7 +198,10 @@ mod tests {
         assert_eq!(found.fixtures.len(), 1);
         let w = found.warnings.join("\n");
         assert!(w.contains("loose.txt: ignored"), "{w}");
-        assert!(w.contains("gone.expected.md: snapshot without a dump"), "{w}");
+        assert!(
+            w.contains("gone.expected.md: snapshot without a dump"),
+            "{w}"
+        );
         assert!(w.contains("also named \"a\""), "{w}");
         assert!(w.contains("image.png: ignored"), "{w}");
     }

@@ -63,7 +63,11 @@ pub fn render(e: &Explanation) -> String {
     let _ = writeln!(h, "<h1>{}</h1>", escape(&title));
     let _ = writeln!(h, "<p class=\"sub\">Site: {}</p>", escape(&e.site_line()));
     if let Some(file) = &e.article.rule.file {
-        let _ = writeln!(h, "<p class=\"sub\">Rules: <code>{}</code></p>", escape(file));
+        let _ = writeln!(
+            h,
+            "<p class=\"sub\">Rules: <code>{}</code></p>",
+            escape(file)
+        );
     }
     for w in &e.article.warnings {
         let _ = writeln!(h, "<p class=\"sub\">Warning: {}</p>", escape(w));
@@ -88,7 +92,10 @@ fn legend(h: &mut String, e: &Explanation) {
     h.push_str("<li>kept text is plain</li>\n");
     for (kind, n) in e.kind_counts() {
         let what = if kind.is_metadata() {
-            format!("<span class=\"moved k-{k}\">{k}</span> moved to metadata", k = kind)
+            format!(
+                "<span class=\"moved k-{k}\">{k}</span> moved to metadata",
+                k = kind
+            )
         } else {
             format!("<del class=\"k-{k}\">{k}</del> removed", k = kind)
         };
@@ -142,10 +149,9 @@ fn dump(h: &mut String, e: &Explanation) {
                 Fate::Moved(k) => format!("<span class=\"moved k-{k}\">{text}</span>"),
             };
             let tag = match (n, run.fate, run.rule) {
-                (0, Fate::Removed(k) | Fate::Moved(k), Some(rule)) => format!(
-                    "<span class=\"tag k-{k}\">{k} · {}</span>",
-                    escape(rule)
-                ),
+                (0, Fate::Removed(k) | Fate::Moved(k), Some(rule)) => {
+                    format!("<span class=\"tag k-{k}\">{k} · {}</span>", escape(rule))
+                }
                 _ => String::new(),
             };
             let _ = writeln!(

@@ -197,7 +197,10 @@ fn run_one(engine: &Engine, fixture: &Fixture, bless: bool) -> (FixtureResult, V
             got: got_site,
         });
     }
-    if let Some(site) = expected_site.as_deref().and_then(|id| engine.rules().site(id)) {
+    if let Some(site) = expected_site
+        .as_deref()
+        .and_then(|id| engine.rules().site(id))
+    {
         result.problems.extend(assertions(site, &article));
     }
 
@@ -431,9 +434,19 @@ mod tests {
         assert_eq!(report.dead_rules.len(), 1);
         assert_eq!(report.dead_rules[0].rule, "acme/unused");
 
-        let blessed = run(&engine, &Suite { bless: true, ..suite.clone() }).unwrap();
+        let blessed = run(
+            &engine,
+            &Suite {
+                bless: true,
+                ..suite.clone()
+            },
+        )
+        .unwrap();
         assert_eq!(blessed.results[0].blessed, Some(Blessed::New));
-        assert_eq!(run(&engine, &suite).unwrap().summary(), "1 passed, 0 failed");
+        assert_eq!(
+            run(&engine, &suite).unwrap().summary(),
+            "1 passed, 0 failed"
+        );
     }
 
     #[test]
@@ -462,7 +475,10 @@ mod tests {
         }));
         assert!(!r.fixture.snapshot.exists());
         let text = render_result(r, None, Paint::new(false));
-        assert!(text.contains("must_not_contain \"Acme letter\" came through"), "{text}");
+        assert!(
+            text.contains("must_not_contain \"Acme letter\" came through"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -44,7 +44,11 @@ mod tests {
     fn snapshot_paths_do_not_depend_on_the_checkout() {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("a.txt");
-        std::fs::write(&input, "A headline\n\nThe body of the article, long enough.\n").unwrap();
+        std::fs::write(
+            &input,
+            "A headline\n\nThe body of the article, long enough.\n",
+        )
+        .unwrap();
         let mut article = Engine::new(RuleSet::builtin())
             .clean_file(&input, &Options::default())
             .unwrap();
