@@ -21,7 +21,7 @@ explain_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rules|--url) explain_args+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# {0,1}//'; exit 0 ;;
     *) if [[ -z "$dump" ]]; then dump="$1"; else out="$1"; fi; shift ;;
   esac
 done

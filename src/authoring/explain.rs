@@ -314,6 +314,19 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn kept_lines_are_exactly_the_body_clean_gives() {
+        let e = explained(RULES, DUMP);
+        let kept: Vec<&str> = e
+            .trace
+            .lines
+            .iter()
+            .filter(|l| Fate::of(l) == Fate::Kept)
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(kept.join("\n\n"), e.article.text);
+    }
+
+    #[test]
     fn totals_and_counts_agree_with_the_lines() {
         let e = explained(RULES, DUMP);
         let (kept, removed, moved) = e.totals();
