@@ -207,8 +207,19 @@ fn must_not_contain_fails_even_when_the_snapshot_matches() {
     assert_eq!(last_line(&out.stdout), "0 passed, 1 failed");
 
     // Blessing cannot paper over an assertion.
+    fs::write(
+        dir.path().join("tests/fixtures/acme/a.txt"),
+        DUMP_A.replace("old bridge", "old stone bridge"),
+    )
+    .unwrap();
     let out = copydesk(dir.path(), &["test", "--bless"]);
     assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("acme/a.txt: snapshot not blessed while the problems above remain"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(
         fs::read_to_string(snapshot(dir.path())).unwrap(),
         snap_before
