@@ -145,9 +145,10 @@ pub fn propose(texts: &[String], generic: &Site) -> Proposals {
     if fingerprints.is_empty() {
         fingerprints = everywhere;
     }
-    fingerprints.dedup();
+    let mut unique = HashSet::new();
     out.fingerprints = fingerprints
         .into_iter()
+        .filter(|f| unique.insert(*f))
         .take(MAX_FINGERPRINTS)
         .map(str::to_string)
         .collect();
@@ -160,12 +161,6 @@ fn proposal(
     seen_in: &HashMap<&str, usize>,
     names: &mut HashSet<String>,
 ) -> Proposal {
-    let mut lines: Vec<String> = Vec::new();
-    for l in run {
-        if !lines.iter().any(|x| x == l) {
-            lines.push(l.to_string());
-        }
-    }
     let first = run[0];
     let holders: Vec<&Lines> = dumps
         .iter()
@@ -181,6 +176,14 @@ fn proposal(
         } else {
             Shape::Lines
         };
+    // A block keeps its lines as printed (its first and last are its markers); a list of
+    // lines needs each one once.
+    let mut lines: Vec<String> = Vec::new();
+    for l in run {
+        if matches!(shape, Shape::Block { .. }) || !lines.iter().any(|x| x == l) {
+            lines.push(l.to_string());
+        }
+    }
     // The first line usually says what a block is ("Staff", "Most read"); the rest helps
     // when it does not.
     let kind = match guess_kind(&lines[0]) {
@@ -341,6 +344,20 @@ mod tests {
         assert_eq!(staff.lines.len(), 4);
         assert!(matches!(staff.shape, Shape::Block { .. }), "{staff:?}");
         assert_eq!(p.fingerprints[0], "Acme Daily");
+    }
+
+    #[test]
+    fn a_block_ends_at_its_last_line_even_when_a_line_repeats() {
+        let a = "Title one\n\nBody one is here.\n\nMore from Acme\nPodcasts\nVideo\nPodcasts\n";
+        let b = "Title two\n\nBody two is there.\n\nMore from Acme\nPodcasts\nVideo\nPodcasts\n";
+        let p = run(&[a, b]);
+        assert_eq!(p.rules.len(), 1, "{p:#?}");
+        assert_eq!(
+            p.rules[0].lines,
+            ["More from Acme", "Podcasts", "Video", "Podcasts"]
+        );
+        assert!(matches!(p.rules[0].shape, Shape::Block { .. }));
+        assert_eq!(p.rules[0].kind, Kind::Related);
     }
 
     #[test]

@@ -107,7 +107,11 @@ pub fn scaffold(new: &NewSite) -> Result<Scaffolded, String> {
     let mut hosts: Vec<String> = new
         .hosts
         .iter()
-        .map(|h| h.trim().trim_start_matches("www.").to_ascii_lowercase())
+        .map(|h| match crate::site::host_of(h) {
+            // A URL was given where a host was meant: keep its host.
+            Some(host) if h.contains("://") => host,
+            _ => h.trim().trim_start_matches("www.").to_ascii_lowercase(),
+        })
         .filter(|h| !h.is_empty())
         .collect();
     for dump in new.dumps {
@@ -392,6 +396,37 @@ mod tests {
         // Never overwrites.
         let again = scaffold(&new).unwrap_err();
         assert!(again.contains("already exists"), "{again}");
+    }
+
+    #[test]
+    fn html_dumps_give_their_host_and_shared_lines() {
+        let page = |n: u32| {
+            format!(
+                "<!DOCTYPE html><html><head><link rel=\"canonical\" href=\"https://www.acme.example.com/{n}\"></head>\
+                 <body><article><h1>Headline {n}</h1><p>Get the Acme briefing in your inbox.</p>\
+                 <p>Body paragraph number {n}, with commas, and enough words to be article text.</p></article></body></html>"
+            )
+        };
+        let (dir, dumps) = setup(&[("a.html", &page(1)), ("b.html", &page(2))]);
+        let rules = dir.path().join("rules");
+        let new = NewSite {
+            id: "acme",
+            name: Some("Acme's Daily"),
+            hosts: &["https://news.acme.example.com/".to_string()],
+            dumps: &dumps,
+            rules_dir: &rules,
+            fixtures_dir: &dir.path().join("fixtures"),
+        };
+        let done = scaffold(&new).unwrap();
+        assert_eq!(done.hosts, ["news.acme.example.com", "acme.example.com"]);
+        let text = std::fs::read_to_string(&done.rule_file).unwrap();
+        assert!(text.contains("name = \"Acme's Daily\""), "{text}");
+        assert!(
+            text.contains(r"line = 'Get the Acme briefing in your inbox\.'"),
+            "{text}"
+        );
+        assert!(!text.contains("Body paragraph"), "{text}");
+        assert!(done.notes.is_empty());
     }
 
     #[test]
