@@ -40,6 +40,22 @@ impl Engine {
 
     /// Cleans a dump that is already read.
     pub fn clean(&self, dump: Dump, options: &Options) -> Article {
+        self.run(dump, options, None)
+    }
+
+    /// Reads and cleans one file, and says how each line was treated (`copydesk explain`).
+    pub fn explain_file(
+        &self,
+        path: &Path,
+        options: &Options,
+    ) -> Result<(Article, clean::Trace), InputError> {
+        let dump = input::read(path)?;
+        let mut trace = clean::Trace::default();
+        let article = self.run(dump, options, Some(&mut trace));
+        Ok((article, trace))
+    }
+
+    fn run(&self, dump: Dump, options: &Options, mut trace: Option<&mut clean::Trace>) -> Article {
         let mut dump = dump;
         let hint_url = options.url.clone().or_else(|| dump.url.clone());
         if let Content::Html(page) = &dump.content {
@@ -54,15 +70,19 @@ impl Engine {
         }
         let (found, url, cleaned) = match &dump.content {
             Content::Text(text) => {
-                let found = site::find(&self.rules, hint_url.as_deref(), text).map(|(s, _)| s);
-                (found, hint_url, clean::text(text, found, &self.rules))
+                let found = site::find(&self.rules, hint_url.as_deref(), text);
+                let found = note_evidence(found, trace.as_deref_mut());
+                let cleaned = clean::text_traced(text, found, &self.rules, trace);
+                (found, hint_url, cleaned)
             }
             Content::Html(page) => {
                 let doc = clean::html::parse(page);
                 // A page names itself (canonical, og:url) even when the crawler did not.
                 let url = hint_url.or_else(|| crate::metadata::html::canonical(&doc));
-                let found = site::find(&self.rules, url.as_deref(), page).map(|(s, _)| s);
-                (found, url, clean::html(&doc, found, &self.rules))
+                let found = site::find(&self.rules, url.as_deref(), page);
+                let found = note_evidence(found, trace.as_deref_mut());
+                let cleaned = clean::html_traced(&doc, found, &self.rules, trace);
+                (found, url, cleaned)
             }
         };
         self.article(dump, found, url, cleaned)
@@ -115,6 +135,18 @@ impl Engine {
             warnings: dump.warnings,
         }
     }
+}
+
+/// The site found, recording how it was recognised when tracing.
+fn note_evidence<'r>(
+    found: Option<(&'r Site, site::Evidence)>,
+    trace: Option<&mut clean::Trace>,
+) -> Option<&'r Site> {
+    let (site, evidence) = found.unzip();
+    if let Some(trace) = trace {
+        trace.evidence = evidence;
+    }
+    site
 }
 
 fn floor(s: &str, mut i: usize) -> usize {

@@ -12,6 +12,7 @@
 //! benchmarks all go through it.
 
 pub mod article;
+pub mod authoring;
 pub mod clean;
 pub mod engine;
 pub mod input;

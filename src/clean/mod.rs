@@ -11,7 +11,7 @@ pub mod sheet;
 use crate::article::Removal;
 use crate::metadata::{self, Metadata};
 use crate::rules::{RuleSet, Site};
-use sheet::Sheet;
+use sheet::{Sheet, TracedLine};
 
 /// The result of cleaning one dump's content.
 #[derive(Debug, Default)]
@@ -21,14 +21,40 @@ pub struct Cleaned {
     pub metadata: Metadata,
 }
 
+/// How a dump was cleaned, line by line: what `copydesk explain` shows. Only built when
+/// asked for, so plain cleaning pays nothing for it.
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    /// How the site was recognised (`None`: no site rule applied).
+    pub evidence: Option<crate::site::Evidence>,
+    /// Elements an HTML page lost to removal selectors, before the text rules ran.
+    pub markup: Vec<Removal>,
+    /// Every line the text rules saw (a text dump's lines, or an HTML page's blocks), with
+    /// the rule that claimed it.
+    pub lines: Vec<TracedLine>,
+}
+
 /// Cleans plain text with `site`'s rules (if any), then the generic ones.
 pub fn text(text: &str, site: Option<&Site>, rules: &RuleSet) -> Cleaned {
+    text_traced(text, site, rules, None)
+}
+
+/// [`text`], filling `trace` when given.
+pub fn text_traced(
+    text: &str,
+    site: Option<&Site>,
+    rules: &RuleSet,
+    trace: Option<&mut Trace>,
+) -> Cleaned {
     let mut sheet = Sheet::new(text);
     let layers = layers(site, rules);
     for layer in &layers {
         rules::apply(&layer.text, &mut sheet);
     }
     let metadata = read_metadata(&mut sheet, site, rules, &layers, None);
+    if let Some(trace) = trace {
+        trace.lines = sheet.traced();
+    }
     Cleaned {
         paragraphs: sheet.paragraphs(),
         removed: sheet.removals(),
@@ -38,6 +64,16 @@ pub fn text(text: &str, site: Option<&Site>, rules: &RuleSet) -> Cleaned {
 
 /// Cleans an HTML page: markup rules, then the text rules on its blocks.
 pub fn html(doc: &scraper::Html, site: Option<&Site>, rules: &RuleSet) -> Cleaned {
+    html_traced(doc, site, rules, None)
+}
+
+/// [`html`], filling `trace` when given.
+pub fn html_traced(
+    doc: &scraper::Html,
+    site: Option<&Site>,
+    rules: &RuleSet,
+    trace: Option<&mut Trace>,
+) -> Cleaned {
     let generic = layers(site, rules)
         .iter()
         .find(|l| l.id == rules.generic.id)
@@ -59,6 +95,10 @@ pub fn html(doc: &scraper::Html, site: Option<&Site>, rules: &RuleSet) -> Cleane
         &layers(site, rules),
         Some(&page_rules),
     );
+    if let Some(trace) = trace {
+        trace.markup = extract.removed.clone();
+        trace.lines = sheet.traced();
+    }
     let mut removed = extract.removed;
     removed.extend(sheet.removals());
     Cleaned {

@@ -14,6 +14,13 @@ pub struct Claim {
     pub rule: String,
 }
 
+/// One line as the rules saw it and who claimed it (`None`: body text, or blank).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TracedLine {
+    pub text: String,
+    pub claim: Option<Claim>,
+}
+
 /// Lines of a dump (trimmed) and their claims.
 #[derive(Debug)]
 pub struct Sheet<'a> {
@@ -118,6 +125,16 @@ impl<'a> Sheet<'a> {
             }
         }
         out
+    }
+
+    /// Every line with its claim, for `copydesk explain`.
+    pub fn traced(&self) -> Vec<TracedLine> {
+        (0..self.len())
+            .map(|i| TracedLine {
+                text: self.lines[i].to_string(),
+                claim: self.claim_of(i).cloned(),
+            })
+            .collect()
     }
 
     /// What was claimed, grouped: consecutive claimed lines of one rule become one entry

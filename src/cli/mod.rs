@@ -5,6 +5,9 @@
 
 mod check;
 mod clean;
+mod explain;
+mod new_rule;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -37,6 +40,12 @@ enum Command {
     Clean(clean::Args),
     /// Validate every rule file; report each problem as file:line:column: reason.
     Check(check::Args),
+    /// Run every fixture and compare it with its snapshot; `--bless` accepts the changes.
+    Test(test::Args),
+    /// Show what the rules did to one dump: every removed line, its kind and its rule.
+    Explain(explain::Args),
+    /// Scaffold a rule file and fixtures for a new site from sample dumps.
+    NewRule(new_rule::Args),
 }
 
 /// Where rule files live; shared by every subcommand that reads rules.
@@ -53,6 +62,9 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Clean(args) => clean::run(args),
         Command::Check(args) => check::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::NewRule(args) => new_rule::run(args),
     };
     ExitCode::from(code)
 }
