@@ -194,37 +194,41 @@ fn antiwar() {
 }
 
 #[test]
-fn all_seeds_at_once_give_one_json_line_each() {
-    let out = copydesk(
-        &repo(),
-        &[
-            "clean",
-            "--format",
-            "json",
-            "--stdout",
-            "tests/fixtures/talkingpointsmemo",
-            "tests/fixtures/reuters-wire",
-            "tests/fixtures/globalsecurity",
-            "tests/fixtures/independent",
-            "tests/fixtures/antiwar",
-        ],
-    );
-    assert!(out.status.success());
-    let sites: Vec<String> = json_lines(&out)
+fn whole_fixture_folders_at_once_give_one_json_line_per_dump() {
+    let sites = [
+        "talkingpointsmemo",
+        "reuters-wire",
+        "globalsecurity",
+        "independent",
+        "antiwar",
+    ];
+    let folders: Vec<String> = sites
         .iter()
-        .filter(|a| a["source"]["format"] == "text")
-        .map(|a| a["site"]["id"].as_str().unwrap().to_string())
+        .map(|s| format!("tests/fixtures/{s}"))
         .collect();
-    assert_eq!(
-        sites,
-        [
-            "talkingpointsmemo",
-            "reuters-wire",
-            "globalsecurity",
-            "independent",
-            "antiwar"
-        ]
-    );
+    let mut args = vec!["clean", "--format", "json", "--stdout"];
+    args.extend(folders.iter().map(String::as_str));
+    let out = copydesk(&repo(), &args);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let articles = json_lines(&out);
+    // Snapshots (*.expected.md) in the folders are not dumps and are passed over.
+    let dumps = folders
+        .iter()
+        .flat_map(|f| std::fs::read_dir(repo().join(f)).unwrap())
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "txt")
+        })
+        .count();
+    assert_eq!(articles.len(), dumps);
+    for a in &articles {
+        let path = a["source"]["path"].as_str().unwrap();
+        let folder = path.split('/').nth(2).unwrap();
+        assert_eq!(a["site"]["id"], folder, "{path}");
+    }
 }
 
 #[test]

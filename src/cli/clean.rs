@@ -119,11 +119,19 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-/// A file, or every non-hidden file under a folder (sorted, recursively).
+/// A file, or every dump under a folder (sorted, recursively): hidden files and files whose
+/// extension is not a dump format (snapshots, notes) are passed over in folders. A file
+/// named on the command line is always taken.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    collect_in(path, out, true)
+}
+
+fn collect_in(path: &Path, out: &mut Vec<PathBuf>, named: bool) -> std::io::Result<()> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_dir() {
-        out.push(path.to_path_buf());
+        if named || is_dump_name(path) {
+            out.push(path.to_path_buf());
+        }
         return Ok(());
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
@@ -136,7 +144,17 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         .collect();
     entries.sort();
     for e in entries {
-        collect(&e, out)?;
+        collect_in(&e, out, false)?;
     }
     Ok(())
+}
+
+fn is_dump_name(path: &Path) -> bool {
+    match path.extension().and_then(|e| e.to_str()) {
+        None => true,
+        Some(ext) => matches!(
+            ext.to_ascii_lowercase().as_str(),
+            "txt" | "text" | "html" | "htm" | "xhtml" | "json"
+        ),
+    }
 }
