@@ -45,7 +45,7 @@ fn by_fingerprint<'r>(rules: &'r RuleSet, text: &str) -> Option<(&'r Site, Evide
             .iter()
             .filter(|f| lines.iter().any(|l| f.is_match(l)))
             .count();
-        if hits >= site.min_fingerprints && best.is_none_or(|(_, b)| hits > b) {
+        if hits >= site.min_fingerprints && best.map_or(true, |(_, b)| hits > b) {
             best = Some((site, hits));
         }
     }
