@@ -696,6 +696,14 @@ fn sigterm_drains_in_flight_work_and_exits_0_telling_systemd() {
         "nothing was in flight: {}",
         stopping[0]
     );
+    // Exactly the files in flight at the signal were finished after it.
+    let stopped = json_events(&log, "copydesk stopped");
+    assert_eq!(stopped.len(), 1, "{log}");
+    assert_eq!(
+        stopped[0]["processed"].as_u64().unwrap(),
+        stopping[0]["processed"].as_u64().unwrap() + stopping[0]["in_flight"].as_u64().unwrap(),
+        "in-flight files were not drained: {log}"
+    );
     // Every file that was started got finished: each output's dump left the inbox.
     let waiting = desk.waiting();
     for source in desk.output_sources() {

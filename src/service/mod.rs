@@ -251,6 +251,8 @@ impl Service {
         tracing::info!(
             signal = signal_name,
             in_flight = self.jobs.len(),
+            processed = self.processed,
+            failed = self.failed,
             "stopping: taking no new files, finishing those in flight"
         );
         self.report("stopping");
