@@ -285,6 +285,21 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_in_the_repo_is_valid_and_says_the_defaults() {
+        let example = Config::parse(include_str!("../../contrib/copydesk.toml")).unwrap();
+        let folders = Config {
+            inbox: example.inbox.clone(),
+            outbox: example.outbox.clone(),
+            rules: example.rules.clone(),
+            ..Config::default()
+        };
+        assert_eq!(
+            example, folders,
+            "contrib/copydesk.toml must show the defaults"
+        );
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(parse_duration("500ms"), Ok(0.5));
         assert_eq!(parse_duration("2s"), Ok(2.0));

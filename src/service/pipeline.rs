@@ -92,7 +92,7 @@ pub fn process(path: &Path, rules: &Current, settings: &Settings) -> Outcome {
         Ok(Err(InputError::Io { source, .. })) if source.kind() == std::io::ErrorKind::NotFound => {
             return Outcome::Gone
         }
-        Ok(Err(e @ InputError::Io { .. })) => return Outcome::Retry(e.to_string()),
+        Ok(Err(e)) if may_pass(&e) => return Outcome::Retry(e.to_string()),
         Ok(Err(e)) => {
             return fail(
                 path,
@@ -167,6 +167,13 @@ pub fn process(path: &Path, rules: &Current, settings: &Settings) -> Outcome {
         "cleaned"
     );
     Outcome::Cleaned { output: written }
+}
+
+/// Whether a read error may go away by itself (an I/O error on a flaky disk or network
+/// share). A file we may not read is a sender's mistake that waiting will not fix, so it
+/// is quarantined like any bad dump, with the reason.
+fn may_pass(e: &InputError) -> bool {
+    matches!(e, InputError::Io { source, .. } if source.kind() != std::io::ErrorKind::PermissionDenied)
 }
 
 fn fail(path: &Path, before: Identity, settings: &Settings, why: Failure) -> Outcome {
