@@ -129,6 +129,10 @@ pub fn process(path: &Path, rules: &Current, settings: &Settings) -> Outcome {
             );
         }
     };
+    if identity(path) != Some(before) {
+        // Still being written, or replaced: an article of what was read would be a torn one.
+        return Outcome::Changed;
+    }
     let name = output::file_name(&article, settings.format);
     let bytes = output::render(&article, settings.format);
     let written = match output::write_atomic(&settings.outbox, &name, bytes.as_bytes()) {
