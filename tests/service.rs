@@ -453,6 +453,14 @@ fn kill_9_mid_burst_then_restart_accounts_for_every_input_once() {
     // Whatever is in the outbox under an output name is a whole article.
     let done_before = desk.output_sources().len();
     assert!(done_before >= 50);
+    // What an interrupted atomic write leaves behind, in case the kill did not leave one.
+    fs::write(
+        desk.outbox
+            .join(".torn-article-0123456789ab.md.999999-0.tmp"),
+        "+++\ntitle = ",
+    )
+    .unwrap();
+    fs::write(desk.inbox.join("..copydesk-status.json.999999-1.tmp"), "{").unwrap();
 
     let mut svc = desk.start("settle = \"100ms\"\n");
     svc.wait_until("the rest is processed after the restart", LONG, || {
@@ -489,6 +497,10 @@ fn kill_9_mid_burst_then_restart_accounts_for_every_input_once() {
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(temps.is_empty(), "temp files left in the outbox: {temps:?}");
+    assert!(!desk
+        .inbox
+        .join("..copydesk-status.json.999999-1.tmp")
+        .exists());
 }
 
 #[test]
