@@ -14,16 +14,16 @@ pub struct Args {
 /// inbox.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Folders {
-    /// Settings file (TOML); see docs/service.md. Flags override it.
+    /// Settings file (TOML), see docs/service.md; without one, every setting has its default.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Where dumps arrive [default: inbox].
+    /// Where dumps arrive; overrides the config file [default: inbox].
     #[arg(long, value_name = "DIR")]
     pub inbox: Option<PathBuf>,
-    /// Where clean articles are written [default: outbox].
+    /// Where clean articles are written; overrides the config file [default: outbox].
     #[arg(long, value_name = "DIR")]
     pub outbox: Option<PathBuf>,
-    /// The rules folder, one TOML file per site [default: rules].
+    /// The rules folder, one TOML file per site; overrides the config file [default: rules].
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 }

@@ -77,7 +77,7 @@ pub fn run(config: Config) -> Result<(), StartError> {
     }
     let reloader = Reloader::start(&config.rules).map_err(StartError::Rules)?;
     if let Err(e) = std::fs::create_dir_all(&config.outbox) {
-        tracing::error!(outbox = %config.outbox.display(), error = %e, "cannot create the outbox; will keep trying");
+        tracing::error!(outbox = %config.outbox.display(), error = %e, "cannot create the outbox; dumps wait in the inbox until it can be written");
     }
     let swept = sweep::temp_files(&config.outbox, ".")
         + sweep::temp_files(&config.failed_dir(), ".")
