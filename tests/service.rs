@@ -506,7 +506,8 @@ fn kill_9_mid_burst_then_restart_accounts_for_every_input_once() {
 #[test]
 fn bad_dumps_land_in_failed_with_an_error_file_and_the_service_goes_on() {
     let desk = Desk::new();
-    let mut svc = desk.start("");
+    // RUST_LOG is honoured: warnings (the failures) only, no per-article info lines.
+    let mut svc = desk.start_with("", &[], &[("RUST_LOG", Path::new("warn"))]);
     fs::write(desk.inbox.join("empty.txt"), "").unwrap();
     fs::write(desk.inbox.join("nul.txt"), b"Title\0\0\0body").unwrap();
     fs::write(desk.inbox.join("broken.json"), "{\"url\": 5}").unwrap();
@@ -537,6 +538,8 @@ fn bad_dumps_land_in_failed_with_an_error_file_and_the_service_goes_on() {
     });
     assert!(failed.join("empty.1.txt.error").is_file());
     assert_eq!(desk.outputs().len(), 1);
+    assert_eq!(svc.count(" failed "), 4, "{}", svc.log());
+    assert_eq!(svc.count(" cleaned "), 0, "RUST_LOG=warn hides info lines");
     assert_eq!(svc.stop().code(), Some(0));
     assert_eq!(status(&desk.inbox).unwrap()["failed"], 4);
 }
