@@ -216,7 +216,7 @@ impl Service {
                 _ = sigint.recv() => break "SIGINT",
                 _ = sighup.recv() => {
                     tracing::info!("SIGHUP: reloading the rules");
-                    self.reloader.reload(true, "SIGHUP");
+                    tokio::task::block_in_place(|| self.reloader.reload(true, "SIGHUP"));
                 }
                 Some(first) = hints.recv() => {
                     let mut batch = vec![first];
