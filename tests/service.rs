@@ -144,8 +144,10 @@ impl Service {
     }
 
     fn signal(&self, name: &str) {
-        let ok = Command::new("kill")
-            .args(["-s", name, &self.child.id().to_string()])
+        // Through the shell's own `kill`, so no procps is needed.
+        let ok = Command::new("sh")
+            .arg("-c")
+            .arg(format!("kill -s {name} {}", self.child.id()))
             .status()
             .unwrap()
             .success();
