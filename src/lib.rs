@@ -9,7 +9,8 @@
 //! 4. [`output`] writes the [`article::Article`] as Markdown or JSON.
 //!
 //! [`engine::Engine`] ties the stages together; the CLI, the service, tests and
-//! benchmarks all go through it.
+//! benchmarks all go through it. [`service`] is `copydesk run`, which feeds the engine
+//! from a watched inbox.
 
 pub mod article;
 pub mod authoring;
@@ -21,6 +22,7 @@ pub mod metadata;
 pub mod normalize;
 pub mod output;
 pub mod rules;
+pub mod service;
 pub mod site;
 
 pub use article::Article;

@@ -1,12 +1,14 @@
 //! Command-line interface: one module per subcommand.
 //!
 //! Exit codes are part of the interface: 0 all good, 1 some inputs failed (each named on
-//! stderr), 2 usage or rule errors.
+//! stderr; for `status`: the service is not running), 2 usage or rule errors.
 
 mod check;
 mod clean;
 mod explain;
 mod new_rule;
+mod run;
+mod status;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +34,16 @@ pub const USAGE: u8 = 2;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log format on stderr: readable text, or one JSON object per line. `RUST_LOG` sets
+    /// the level (default: info for `run`, warn otherwise).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,6 +58,10 @@ enum Command {
     Explain(explain::Args),
     /// Scaffold a rule file and fixtures for a new site from sample dumps.
     NewRule(new_rule::Args),
+    /// Run the service: clean every dump dropped into the inbox, until SIGINT or SIGTERM.
+    Run(run::Args),
+    /// Show what the service on an inbox is doing (exit 1 if it is not running).
+    Status(status::Args),
 }
 
 /// Where rule files live; shared by every subcommand that reads rules.
@@ -58,25 +74,36 @@ pub struct RulesArg {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    let default_level = match cli.command {
+        Command::Run(_) => "info",
+        _ => "warn",
+    };
+    init_logging(default_level, cli.log_format);
     let code = match cli.command {
         Command::Clean(args) => clean::run(args),
         Command::Check(args) => check::run(args),
         Command::Test(args) => test::run(args),
         Command::Explain(args) => explain::run(args),
         Command::NewRule(args) => new_rule::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Status(args) => status::run(args),
     };
     ExitCode::from(code)
 }
 
 /// Logs go to stderr (stdout may carry JSON lines); `RUST_LOG` sets the level.
-fn init_logging() {
+fn init_logging(default_level: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    // Colours only for a person at a terminal, not for journald or a log file.
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
 }
 
 /// Loads the rules folder, printing every problem; `None` means exit with [`USAGE`].
