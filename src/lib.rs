@@ -14,6 +14,7 @@
 pub mod article;
 pub mod clean;
 pub mod engine;
+pub mod eval;
 pub mod input;
 pub mod kind;
 pub mod metadata;

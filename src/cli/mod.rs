@@ -5,6 +5,7 @@
 
 mod check;
 mod clean;
+mod eval;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -37,6 +38,8 @@ enum Command {
     Clean(clean::Args),
     /// Validate every rule file; report each problem as file:line:column: reason.
     Check(check::Args),
+    /// Score cleaning against a benchmark corpus with ground truth (WCXB layout).
+    Eval(eval::Args),
 }
 
 /// Where rule files live; shared by every subcommand that reads rules.
@@ -53,6 +56,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Clean(args) => clean::run(args),
         Command::Check(args) => check::run(args),
+        Command::Eval(args) => eval::run(args),
     };
     ExitCode::from(code)
 }
