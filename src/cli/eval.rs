@@ -24,6 +24,9 @@ pub struct Args {
     /// Per-page results, one JSON object a line.
     #[arg(long, value_name = "FILE", default_value = "target/eval/results.jsonl")]
     out: PathBuf,
+    /// Also write the summary table as JSON (a list, one object per mode) to FILE.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
     /// Also score another tool's outputs, NAME=DIR with DIR/ID.txt per page, with the same
     /// metric code (repeatable).
     #[arg(long, value_name = "NAME=DIR")]
@@ -103,6 +106,13 @@ pub fn run(args: Args) -> u8 {
         dir.display()
     );
     print!("{}", report::table(&summaries));
+    if let Some(path) = &args.summary {
+        let json = serde_json::to_string_pretty(&summaries).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, json + "\n") {
+            eprintln!("copydesk: cannot write summary to {}: {e}", path.display());
+            return SOME_FAILED;
+        }
+    }
     match report::write_jsonl(&args.out, &all) {
         Ok(()) => {
             println!("per-page results: {}", args.out.display());
