@@ -10,6 +10,7 @@
 //! stack.
 
 use crate::article::Removal;
+use crate::kind::Kind;
 use crate::normalize::collapse_spaces;
 use crate::rules::compiled::HtmlRules;
 use ego_tree::NodeId;
@@ -199,19 +200,29 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
     let mut removed = Vec::new();
     let (root, root_found) = match site_root {
         Some(root) => {
-            remove(root, [site, generic], &mut skip, &mut removed, |_| true);
+            remove(root, [site, generic], &mut skip, &mut removed, |_, _| true);
             (root, true)
         }
         None => {
             // Detection weighs the page once; removals are decided on the whole page first
             // (so a comment thread cannot attract the root), except for an element that holds
             // most of the page's text, which is a layout wrapper with an unlucky class name.
-            let mut weights = weigh(doc.root_element(), &skip);
+            let (mut weights, anchor) = weigh(doc.root_element(), &skip);
             let total = weights.get(&doc.root_element().id()).map_or(0, |w| w.text);
             let page = doc.root_element();
-            remove(page, [site, generic], &mut skip, &mut removed, |el| {
+            // The page's longest stretch of plain text is article text: its ancestors are
+            // never boilerplate, whatever their class names say.
+            let protected: HashSet<NodeId> = anchor
+                .and_then(|a| doc.tree.get(a))
+                .map(|n| n.ancestors().map(|a| a.id()).chain([n.id()]).collect())
+                .unwrap_or_default();
+            // Comment threads are the exception: they can outweigh the article, and their
+            // selectors are specific enough to trust.
+            remove(page, [site, generic], &mut skip, &mut removed, |el, kind| {
                 let w = weights.get(&el.id()).copied().unwrap_or_default();
-                !is_structural(el) && (w.text as f64) < total as f64 * 0.5
+                !is_structural(el)
+                    && (kind == Kind::Comments
+                        || (!protected.contains(&el.id()) && (w.text as f64) < total as f64 * 0.5))
             });
             for (id, _) in &removed {
                 subtract(doc, *id, &mut weights);
@@ -222,6 +233,13 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
             }
         }
     };
+    if std::env::var_os("DEBUGX").is_some() {
+        eprintln!("ROOT {:?} {:?}", root.value().name(), root.value().attr("class"));
+        for (id, r) in &removed {
+            let e = doc.tree.get(*id).and_then(ElementRef::wrap).unwrap();
+            eprintln!("RM {} <{} class={:?} id={:?}> {:?}", r.rule, e.value().name(), e.value().attr("class"), e.value().attr("id"), r.text.chars().take(60).collect::<String>());
+        }
+    }
     // Removals outside the root are not part of this article's audit trail.
     let inside: HashSet<NodeId> = root.descendants().map(|n| n.id()).collect();
     removed.retain(|(id, _)| inside.contains(id));
@@ -237,7 +255,7 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
     for block in blocks(root, &skip) {
         if is_link_list(&block) {
             removed.push(Removal {
-                kind: crate::kind::Kind::Navigation,
+                kind: Kind::Navigation,
                 rule: "generic/html.link-density".to_string(),
                 text: block.text,
             });
@@ -260,7 +278,7 @@ fn remove<'a>(
     rule_sets: [Option<&HtmlRules>; 2],
     skip: &mut HashSet<NodeId>,
     removed: &mut Vec<(NodeId, Removal)>,
-    allow: impl Fn(ElementRef<'a>) -> bool,
+    allow: impl Fn(ElementRef<'a>, Kind) -> bool,
 ) {
     for rules in rule_sets.into_iter().flatten() {
         for rule in &rules.remove {
@@ -269,7 +287,7 @@ fn remove<'a>(
                 if el.id() == scope.id()
                     || skip.contains(&el.id())
                     || has_skipped_ancestor(el, skip, scope.id())
-                    || !allow(el)
+                    || !allow(el, rule.kind)
                 {
                     continue;
                 }
@@ -393,13 +411,37 @@ fn blocks(root: ElementRef, skip: &HashSet<NodeId>) -> Vec<Block> {
 struct Weight {
     text: usize,
     links: usize,
+    /// Text in paragraph-like blocks less link text (see [`block_score`]).
+    score: f64,
+}
+
+/// Blocks with fewer characters outside links than this (a date, a name, a button label)
+/// say nothing about where the article is: they score 0 (their links still cost).
+const LONG_BLOCK: usize = 30;
+
+/// The score of one block of `text` plain and `links` link characters.
+fn block_score(text: usize, links: usize) -> f64 {
+    let plain = if text >= LONG_BLOCK { text as f64 } else { 0.0 };
+    plain - LINK_COST * links as f64
 }
 
 /// Weighs every element under `root` in one iterative walk (skipped subtrees weigh 0).
-fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> HashMap<NodeId, Weight> {
+/// Also gives the element holding the longest text outside links (the anchor).
+fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> (HashMap<NodeId, Weight>, Option<NodeId>) {
     let mut weights: HashMap<NodeId, Weight> = HashMap::new();
+    let mut anchor: (usize, Option<NodeId>) = (0, None);
     let mut stack: Vec<(NodeId, Weight)> = Vec::new();
     let mut in_link = 0usize;
+    // The block being read: its plain and link characters.
+    let mut pending = (0usize, 0usize);
+    let flush = |pending: &mut (usize, usize), stack: &mut Vec<(NodeId, Weight)>| {
+        if pending.0 + pending.1 > 0 {
+            if let Some((_, w)) = stack.last_mut() {
+                w.score += block_score(pending.0, pending.1);
+            }
+        }
+        *pending = (0, 0);
+    };
     let mut edges = root.traverse();
     while let Some(edge) = edges.next() {
         match edge {
@@ -417,15 +459,23 @@ fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> HashMap<NodeId, Weight> {
                     if e.name() == "a" {
                         in_link += 1;
                     }
+                    if is_block(e.name()) {
+                        flush(&mut pending, &mut stack);
+                    }
                     stack.push((node.id(), Weight::default()));
                 }
                 Node::Text(t) => {
                     let n = t.chars().filter(|c| !c.is_whitespace()).count();
-                    if let Some((_, w)) = stack.last_mut() {
+                    if let Some((id, w)) = stack.last_mut() {
                         if in_link > 0 {
                             w.links += n;
+                            pending.1 += n;
                         } else {
                             w.text += n;
+                            pending.0 += n;
+                            if n > anchor.0 {
+                                anchor = (n, Some(*id));
+                            }
                         }
                     }
                 }
@@ -436,10 +486,14 @@ fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> HashMap<NodeId, Weight> {
                     if e.name() == "a" {
                         in_link = in_link.saturating_sub(1);
                     }
+                    if is_block(e.name()) {
+                        flush(&mut pending, &mut stack);
+                    }
                     if let Some((id, w)) = stack.pop() {
                         if let Some((_, parent)) = stack.last_mut() {
                             parent.text += w.text;
                             parent.links += w.links;
+                            parent.score += w.score;
                         }
                         weights.insert(id, w);
                     }
@@ -447,7 +501,7 @@ fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> HashMap<NodeId, Weight> {
             }
         }
     }
-    weights
+    (weights, anchor.1)
 }
 
 /// Takes a removed element's weight off its ancestors.
@@ -458,6 +512,7 @@ fn subtract(doc: &Html, id: NodeId, weights: &mut HashMap<NodeId, Weight>) {
         if let Some(aw) = weights.get_mut(&a.id()) {
             aw.text = aw.text.saturating_sub(w.text);
             aw.links = aw.links.saturating_sub(w.links);
+            aw.score -= w.score;
         }
     }
     weights.insert(id, Weight::default());
@@ -499,7 +554,7 @@ fn detect_root<'a>(
         let Some(w) = weights.get(&node.id()) else {
             continue;
         };
-        let mut score = w.text as f64 - LINK_COST * w.links as f64;
+        let mut score = w.score;
         if is_declared_content(el) {
             score += total as f64 * 0.05;
         }
