@@ -218,12 +218,19 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
                 .unwrap_or_default();
             // Comment threads are the exception: they can outweigh the article, and their
             // selectors are specific enough to trust.
-            remove(page, [site, generic], &mut skip, &mut removed, |el, kind| {
-                let w = weights.get(&el.id()).copied().unwrap_or_default();
-                !is_structural(el)
-                    && (kind == Kind::Comments
-                        || (!protected.contains(&el.id()) && (w.text as f64) < total as f64 * 0.5))
-            });
+            remove(
+                page,
+                [site, generic],
+                &mut skip,
+                &mut removed,
+                |el, kind| {
+                    let w = weights.get(&el.id()).copied().unwrap_or_default();
+                    !is_structural(el)
+                        && (kind == Kind::Comments
+                            || (!protected.contains(&el.id())
+                                && (w.text as f64) < total as f64 * 0.5))
+                },
+            );
             for (id, _) in &removed {
                 subtract(doc, *id, &mut weights);
             }
@@ -234,10 +241,21 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
         }
     };
     if std::env::var_os("DEBUGX").is_some() {
-        eprintln!("ROOT {:?} {:?}", root.value().name(), root.value().attr("class"));
+        eprintln!(
+            "ROOT {:?} {:?}",
+            root.value().name(),
+            root.value().attr("class")
+        );
         for (id, r) in &removed {
             let e = doc.tree.get(*id).and_then(ElementRef::wrap).unwrap();
-            eprintln!("RM {} <{} class={:?} id={:?}> {:?}", r.rule, e.value().name(), e.value().attr("class"), e.value().attr("id"), r.text.chars().take(60).collect::<String>());
+            eprintln!(
+                "RM {} <{} class={:?} id={:?}> {:?}",
+                r.rule,
+                e.value().name(),
+                e.value().attr("class"),
+                e.value().attr("id"),
+                r.text.chars().take(60).collect::<String>()
+            );
         }
     }
     // Removals outside the root are not part of this article's audit trail.
