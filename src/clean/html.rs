@@ -240,24 +240,6 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
             }
         }
     };
-    if std::env::var_os("DEBUGX").is_some() {
-        eprintln!(
-            "ROOT {:?} {:?}",
-            root.value().name(),
-            root.value().attr("class")
-        );
-        for (id, r) in &removed {
-            let e = doc.tree.get(*id).and_then(ElementRef::wrap).unwrap();
-            eprintln!(
-                "RM {} <{} class={:?} id={:?}> {:?}",
-                r.rule,
-                e.value().name(),
-                e.value().attr("class"),
-                e.value().attr("id"),
-                r.text.chars().take(60).collect::<String>()
-            );
-        }
-    }
     // Removals outside the root are not part of this article's audit trail.
     let inside: HashSet<NodeId> = root.descendants().map(|n| n.id()).collect();
     removed.retain(|(id, _)| inside.contains(id));
@@ -631,6 +613,40 @@ mod tests {
         assert!(e.root_found);
         assert!(e.text.starts_with("This is a long paragraph"), "{}", e.text);
         assert!(!e.text.contains("Copyright"), "{}", e.text);
+    }
+
+    const PROSE: &str = "Comments made by officials were brief, and the ministry said it would publish the full report next week.";
+
+    #[test]
+    fn generic_rules_drop_page_furniture_but_not_a_wrapper_with_an_unlucky_class() {
+        let rules = crate::rules::RuleSet::builtin();
+        let page = format!(
+            "<body><nav><a href='/'>Home</a><a href='/n'>News</a></nav>\
+             <div class='layout has-sidebar'><div class='content'><h1>Head</h1><p>{PROSE}</p>\
+             <div class='share-bar'>Share on Facebook</div><p>{PROSE} Again.</p>\
+             <div id='comments'><p>{PROSE} {PROSE} {PROSE}</p></div></div>\
+             <aside class='sidebar'><a href='/a'>Most read story one</a></aside></div>\
+             <footer>About us. Privacy.</footer></body>"
+        );
+        let doc = parse(&page);
+        let e = extract(&doc, None, Some(&rules.generic.html));
+        assert!(e.text.contains(PROSE), "{}", e.text);
+        assert!(e.text.contains("Again."), "{}", e.text);
+        for gone in ["Share on", "Home", "Most read", "About us"] {
+            assert!(!e.text.contains(gone), "{gone} left in: {}", e.text);
+        }
+        assert_eq!(e.text.matches("Comments made").count(), 2, "{}", e.text);
+    }
+
+    #[test]
+    fn link_lists_inside_the_article_are_dropped() {
+        let doc = parse(&format!(
+            "<article><p>{PROSE}</p><ul><li><a href='/1'>Other story</a></li></ul>\
+             <p>A paragraph with <a href='/x'>one link</a> in the middle of its long text.</p></article>"
+        ));
+        let e = extract(&doc, None, None);
+        assert!(!e.text.contains("Other story"), "{}", e.text);
+        assert!(e.text.contains("one link"), "{}", e.text);
     }
 
     #[test]

@@ -94,10 +94,11 @@ pub fn text_dump(html: &str) -> String {
             },
             ego_tree::iter::Edge::Close(node) => match node.value() {
                 Node::Element(e) if block(e.name()) => flush(&mut buf, &mut blocks),
-                Node::Element(e) if matches!(e.name(), "a" | "span" | "img") => {
-                    if !buf.ends_with(char::is_whitespace) {
-                        buf.push(' ');
-                    }
+                Node::Element(e)
+                    if matches!(e.name(), "a" | "span" | "img")
+                        && !buf.ends_with(char::is_whitespace) =>
+                {
+                    buf.push(' ');
                 }
                 _ => {}
             },
