@@ -18,7 +18,7 @@ pub mod report;
 use crate::engine::{Engine, Options};
 use crate::input;
 use corpus::Page;
-use report::PageResult;
+use report::{Found, PageResult};
 use std::path::Path;
 use std::time::Instant;
 
@@ -52,12 +52,21 @@ pub fn run_page(engine: &Engine, page: &Page, mode: Mode) -> PageResult {
     };
     let input_bytes = bytes.len();
     let started = Instant::now();
-    let body = match input::from_bytes(Path::new(&name), &bytes) {
-        Ok(d) => engine.clean(d, &Options::default()).text,
-        Err(_) => String::new(),
-    };
+    let article = input::from_bytes(Path::new(&name), &bytes)
+        .ok()
+        .map(|d| engine.clean(d, &Options::default()));
     let seconds = started.elapsed().as_secs_f64();
-    PageResult::score(page, mode.as_str(), &body, input_bytes, seconds)
+    let Some(article) = article else {
+        return PageResult::score(page, mode.as_str(), "", input_bytes, seconds);
+    };
+    PageResult::score(page, mode.as_str(), &article.text, input_bytes, seconds).with_metadata(
+        page,
+        Found {
+            title: article.title.as_deref(),
+            authors: &article.authors,
+            published: article.published.as_deref(),
+        },
+    )
 }
 
 /// Scores another tool's outputs: `dir/ID.txt` for each page (a missing file scores as an

@@ -28,6 +28,22 @@ pub struct PageResult {
     pub with_missing: usize,
     pub input_bytes: usize,
     pub seconds: f64,
+    /// Metadata against the truth, where the truth has the field: title (same words),
+    /// author (the true author's words all in the found authors), date (same day).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_ok: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_ok: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_ok: Option<bool>,
+}
+
+/// The metadata a tool found, for [`PageResult::with_metadata`].
+#[derive(Debug, Default)]
+pub struct Found<'a> {
+    pub title: Option<&'a str>,
+    pub authors: &'a [String],
+    pub published: Option<&'a str>,
 }
 
 impl PageResult {
@@ -65,7 +81,47 @@ impl PageResult {
             with_missing,
             input_bytes,
             seconds,
+            title_ok: None,
+            author_ok: None,
+            date_ok: None,
         }
+    }
+
+    /// Adds metadata checks against `page`'s truth.
+    pub fn with_metadata(mut self, page: &Page, found: Found) -> Self {
+        let t = &page.truth;
+        let present = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        if let Some(title) = present(&t.title) {
+            self.title_ok = Some(
+                found
+                    .title
+                    .is_some_and(|f| metric::tokens(f) == metric::tokens(&title)),
+            );
+        }
+        if let Some(author) = present(&t.author) {
+            let found_words: Vec<String> = found
+                .authors
+                .iter()
+                .flat_map(|a| metric::tokens(a))
+                .collect();
+            let want = metric::tokens(&author);
+            self.author_ok = Some(!want.is_empty() && want.iter().all(|w| found_words.contains(w)));
+        }
+        if let Some(date) = present(&t.publish_date) {
+            let day = |d: &str| d.get(..10).map(str::to_string);
+            self.date_ok = Some(
+                found
+                    .published
+                    .and_then(day)
+                    .is_some_and(|f| Some(f) == day(&date)),
+            );
+        }
+        self
     }
 }
 
@@ -83,6 +139,11 @@ pub struct Summary {
     /// Pages per second of engine time (0 when not timed).
     pub pages_per_second: f64,
     pub megabytes_per_second: f64,
+    /// Share of pages with a true title/author/date where the found one matches
+    /// (`None` when no page was checked).
+    pub title_accuracy: Option<f64>,
+    pub author_accuracy: Option<f64>,
+    pub date_accuracy: Option<f64>,
 }
 
 /// Macro averages of `results` (all of one mode).
@@ -113,7 +174,15 @@ pub fn summarize(mode: &str, results: &[PageResult]) -> Summary {
             / n,
         pages_per_second: rate(results.len() as f64),
         megabytes_per_second: rate(bytes as f64 / 1e6),
+        title_accuracy: share(results.iter().filter_map(|r| r.title_ok)),
+        author_accuracy: share(results.iter().filter_map(|r| r.author_ok)),
+        date_accuracy: share(results.iter().filter_map(|r| r.date_ok)),
     }
+}
+
+fn share(oks: impl Iterator<Item = bool>) -> Option<f64> {
+    let (n, good) = oks.fold((0usize, 0usize), |(n, g), ok| (n + 1, g + ok as usize));
+    (n > 0).then(|| good as f64 / n as f64)
 }
 
 /// The summary table, one line per mode.
@@ -150,6 +219,18 @@ pub fn table(summaries: &[Summary]) -> String {
             speed(s.pages_per_second, 1),
             speed(s.megabytes_per_second, 2),
         ));
+    }
+    for s in summaries {
+        if let (Some(t), Some(a), Some(d)) = (s.title_accuracy, s.author_accuracy, s.date_accuracy)
+        {
+            out.push_str(&format!(
+                "{:<16} metadata matching the truth: title {:.1}%, author {:.1}%, date {:.1}%\n",
+                s.mode,
+                t * 100.0,
+                a * 100.0,
+                d * 100.0
+            ));
+        }
     }
     out
 }
