@@ -271,8 +271,10 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
 }
 
 /// Applies removal rules under `scope`, marking each taken element in `skip`; `allow`
-/// vetoes an element. The root and its ancestors are never candidates (rules only look
-/// under `scope`).
+/// vetoes an element for a rule of a kind. One walk in document order: an element goes to
+/// the first rule (site rules first, then file order) that matches and is allowed, and
+/// nothing under a taken element is looked at again. The scope itself (the root, or the
+/// page) is never a candidate.
 fn remove<'a>(
     scope: ElementRef<'a>,
     rule_sets: [Option<&HtmlRules>; 2],
@@ -280,31 +282,57 @@ fn remove<'a>(
     removed: &mut Vec<(NodeId, Removal)>,
     allow: impl Fn(ElementRef<'a>, Kind) -> bool,
 ) {
-    for rules in rule_sets.into_iter().flatten() {
-        for rule in &rules.remove {
-            for el in scope.select(&rule.selector) {
-                // Report each element once, under the first rule that took it.
-                if el.id() == scope.id()
-                    || skip.contains(&el.id())
-                    || has_skipped_ancestor(el, skip, scope.id())
-                    || !allow(el, rule.kind)
-                {
-                    continue;
+    let rules: Vec<_> = rule_sets
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r.remove.iter())
+        .collect();
+    if rules.is_empty() {
+        return;
+    }
+    let mut edges = scope.traverse();
+    while let Some(edge) = edges.next() {
+        let ego_tree::iter::Edge::Open(node) = edge else {
+            continue;
+        };
+        if node.id() == scope.id() {
+            continue;
+        }
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        let taken = skip.contains(&node.id()) || {
+            match rules
+                .iter()
+                .find(|r| r.selector.matches(&el) && allow(el, r.kind))
+            {
+                Some(rule) => {
+                    skip.insert(el.id());
+                    let text = element_text(el, skip);
+                    if !text.is_empty() {
+                        removed.push((
+                            el.id(),
+                            Removal {
+                                kind: rule.kind,
+                                rule: rule.name.clone(),
+                                text,
+                            },
+                        ));
+                    }
+                    true
                 }
-                skip.insert(el.id());
-                let text = element_text(el, skip);
-                removed.push((
-                    el.id(),
-                    Removal {
-                        kind: rule.kind,
-                        rule: rule.name.clone(),
-                        text,
-                    },
-                ));
+                None => false,
+            }
+        };
+        if taken {
+            let id = node.id();
+            for e in edges.by_ref() {
+                if matches!(e, ego_tree::iter::Edge::Close(n) if n.id() == id) {
+                    break;
+                }
             }
         }
     }
-    removed.retain(|(_, r)| !r.text.is_empty());
 }
 
 /// Elements a generic removal rule must never take: the page itself and declared content.
@@ -319,12 +347,6 @@ fn is_structural(el: ElementRef) -> bool {
 fn is_link_list(block: &Block) -> bool {
     let chars = block.text.chars().filter(|c| !c.is_whitespace()).count();
     chars > 0 && block.link_chars as f64 >= chars as f64 * 0.6
-}
-
-fn has_skipped_ancestor(el: ElementRef, skip: &HashSet<NodeId>, stop: NodeId) -> bool {
-    el.ancestors()
-        .take_while(|a| a.id() != stop)
-        .any(|a| skip.contains(&a.id()))
 }
 
 /// Text of an element, one space between words, skipping skipped descendants.
