@@ -11,6 +11,9 @@
 //! rule files), skipped when it has none; for HTML pages, a rule file written here whose
 //! hosts are the sample's hosts and whose content selectors skip detection.
 //!
+//! `html/*/parse-only` is the reference point: `scraper` parsing plus text collection, no
+//! cleaning, on the same sample.
+//!
 //! Run: `cargo bench --bench engine` (add `-- html` or `-- text` to pick a group).
 
 use copydesk::eval::corpus;
@@ -114,8 +117,29 @@ fn clean_all(engine: &Engine, docs: &[Doc]) -> usize {
     words
 }
 
+/// The practical ceiling of any HTML path built on `scraper`: parse, then collect the text.
+fn parse_only(docs: &[Doc]) -> usize {
+    docs.iter()
+        .map(|d| {
+            let html = String::from_utf8_lossy(&d.bytes);
+            let doc = scraper::Html::parse_document(&html);
+            doc.root_element().text().map(str::len).sum::<usize>()
+        })
+        .sum()
+}
+
 /// Benchmarks one document set in documents/s and in MB/s.
 fn measure(c: &mut Criterion, group: &str, case: &str, engine: &Engine, docs: &[Doc]) {
+    measure_with(c, group, case, docs, |docs| clean_all(engine, docs));
+}
+
+fn measure_with(
+    c: &mut Criterion,
+    group: &str,
+    case: &str,
+    docs: &[Doc],
+    run: impl Fn(&[Doc]) -> usize,
+) {
     let bytes: usize = docs.iter().map(|d| d.bytes.len()).sum();
     for (unit, throughput) in [
         ("docs", Throughput::Elements(docs.len() as u64)),
@@ -127,7 +151,7 @@ fn measure(c: &mut Criterion, group: &str, case: &str, engine: &Engine, docs: &[
             .warm_up_time(Duration::from_secs(1))
             .measurement_time(Duration::from_secs(4));
         g.bench_with_input(BenchmarkId::from_parameter(case), docs, |b, docs| {
-            b.iter(|| clean_all(engine, docs))
+            b.iter(|| run(docs))
         });
         g.finish();
     }
@@ -168,6 +192,7 @@ fn html(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let engine = Engine::new(html_rules(&docs, dir.path()));
     measure(c, "html", "site-rule", &engine, &docs);
+    measure_with(c, "html", "parse-only", &docs, parse_only);
 }
 
 criterion_group!(benches, text, html);
