@@ -543,8 +543,9 @@ fn subtract(doc: &Html, id: NodeId, weights: &mut HashMap<NodeId, Weight>) {
 /// Finds the element most likely to hold the article: the one whose text outside links
 /// most exceeds the link text it also takes in. Climbing from the article's paragraphs to
 /// their container gains text; climbing further gains menus, link lists and footers, which
-/// cost more than the odd line of text they bring. Declared article containers get a small
-/// bonus, so a page that marks its article up is believed when the scores are close.
+/// cost more than the odd line of text they bring. Declared article containers get a
+/// bonus, so a page that marks its article up is believed unless another element holds
+/// clearly more prose.
 fn detect_root<'a>(
     doc: &'a Html,
     skip: &HashSet<NodeId>,
@@ -578,7 +579,7 @@ fn detect_root<'a>(
         };
         let mut score = w.score;
         if is_declared_content(el) {
-            score += total as f64 * 0.05;
+            score += total as f64 * DECLARED_BONUS;
         }
         // Ties go to the deeper element: an ancestor that adds nothing adds nothing wanted.
         if best.as_ref().map_or(true, |(b, _)| score >= *b) {
@@ -589,7 +590,11 @@ fn detect_root<'a>(
 }
 
 /// How much a character of link text costs against a character of plain text.
-const LINK_COST: f64 = 1.0;
+const LINK_COST: f64 = 1.5;
+
+/// What marking an element up as the article (`article`, `main`…) is worth, as a share of
+/// the page's text: the markup is believed unless another element clearly holds more prose.
+const DECLARED_BONUS: f64 = 0.5;
 
 fn is_declared_content(el: ElementRef) -> bool {
     let e = el.value();
