@@ -20,7 +20,7 @@ use crate::kind::Kind;
 /// A line with at least this many words that ends like a sentence reads as prose.
 const PROSE_WORDS: usize = 8;
 /// A line this long reads as prose whatever its punctuation.
-const LONG_WORDS: usize = 20;
+const LONG_WORDS: usize = 30;
 /// Consecutive short lines inside the article that make a menu or link list.
 const MENU_RUN: usize = 5;
 
@@ -31,7 +31,7 @@ fn line_score(line: &str) -> f64 {
     if is_prose(line, words) {
         words as f64
     } else {
-        -(1.0 + 0.5 * words as f64)
+        -(2.0 + words as f64)
     }
 }
 
