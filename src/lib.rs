@@ -16,6 +16,7 @@ pub mod article;
 pub mod authoring;
 pub mod clean;
 pub mod engine;
+pub mod eval;
 pub mod input;
 pub mod kind;
 pub mod metadata;

@@ -10,11 +10,12 @@
 //! stack.
 
 use crate::article::Removal;
+use crate::kind::Kind;
 use crate::normalize::collapse_spaces;
 use crate::rules::compiled::HtmlRules;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node, Selector};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// What an HTML page gives the rest of the pipeline.
@@ -190,70 +191,192 @@ pub fn parse(html: &str) -> Html {
 /// Cleans a parsed page with the site's rules (if any) and the generic rules.
 pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>) -> Extract {
     let mut skip: HashSet<NodeId> = doc.select(never_content()).map(|e| e.id()).collect();
-    let root = site
-        .and_then(|s| s.content.iter().find_map(|sel| doc.select(sel).next()))
-        .or_else(|| detect_root(doc, &skip));
-    let root_found = root.is_some();
-    let root = root.unwrap_or_else(|| doc.root_element());
-
+    let site_root = site.and_then(|s| s.content.iter().find_map(|sel| doc.select(sel).next()));
     let mut removed = Vec::new();
-    for rules in [site, generic].into_iter().flatten() {
-        for rule in &rules.remove {
-            for el in root.select(&rule.selector) {
-                // Never remove the root itself or an ancestor of it, and report each
-                // element once, under the first rule that took it.
-                if el.id() == root.id()
-                    || skip.contains(&el.id())
-                    || has_skipped_ancestor(el, &skip, root.id())
-                {
-                    continue;
-                }
-                skip.insert(el.id());
-                let text = element_text(el, &skip);
-                if !text.is_empty() {
-                    removed.push((
-                        el.id(),
-                        Removal {
-                            kind: rule.kind,
-                            rule: rule.name.clone(),
-                            text,
-                        },
-                    ));
-                }
+    let (root, root_found) = match site_root {
+        Some(root) => {
+            remove(root, [site, generic], &mut skip, &mut removed, |_, _| true);
+            (root, true)
+        }
+        None => {
+            // Detection weighs the page once; removals are decided on the whole page first
+            // (so a comment thread cannot attract the root), except for an element that holds
+            // most of the page's text, which is a layout wrapper with an unlucky class name.
+            let (mut weights, anchor) = weigh(doc.root_element(), &skip);
+            let total = weights.get(&doc.root_element().id()).map_or(0, |w| w.text);
+            let page = doc.root_element();
+            // The page's longest stretch of plain text is article text: its ancestors are
+            // never boilerplate, whatever their class names say.
+            let protected: HashSet<NodeId> = anchor
+                .and_then(|a| doc.tree.get(a))
+                .map(|n| n.ancestors().map(|a| a.id()).chain([n.id()]).collect())
+                .unwrap_or_default();
+            // Comment threads are the exception: they can outweigh the article, and their
+            // selectors are specific enough to trust.
+            remove(
+                page,
+                [site, generic],
+                &mut skip,
+                &mut removed,
+                |el, kind| {
+                    let w = weights.get(&el.id()).copied().unwrap_or_default();
+                    !is_structural(el)
+                        && (kind == Kind::Comments
+                            || (!protected.contains(&el.id())
+                                && (w.text as f64) < total as f64 * 0.5))
+                },
+            );
+            for (id, _) in &removed {
+                subtract(doc, *id, &mut weights);
+            }
+            match detect_root(doc, &skip, &weights) {
+                Some(root) => (root, true),
+                None => (page, false),
             }
         }
-    }
+    };
+    // Removals outside the root are not part of this article's audit trail.
+    let inside: HashSet<NodeId> = root.descendants().map(|n| n.id()).collect();
+    removed.retain(|(id, _)| inside.contains(id));
     // Document order, so `explain` and audits read top to bottom.
-    let order: Vec<NodeId> = root.descendants().map(|n| n.id()).collect();
-    removed.sort_by_key(|(id, _)| order.iter().position(|o| o == id).unwrap_or(usize::MAX));
+    let order: std::collections::HashMap<NodeId, usize> = root
+        .descendants()
+        .enumerate()
+        .map(|(i, n)| (n.id(), i))
+        .collect();
+    removed.sort_by_key(|(id, _)| order.get(id).copied().unwrap_or(usize::MAX));
+    let mut removed: Vec<Removal> = removed.into_iter().map(|(_, r)| r).collect();
+    let mut kept = Vec::new();
+    for block in blocks(root, &skip) {
+        if is_link_list(&block) {
+            removed.push(Removal {
+                kind: Kind::Navigation,
+                rule: "generic/html.link-density".to_string(),
+                text: block.text,
+            });
+        } else {
+            kept.push(block.text);
+        }
+    }
     Extract {
-        text: blocks(root, &skip).join("\n\n"),
-        removed: removed.into_iter().map(|(_, r)| r).collect(),
+        text: kept.join("\n\n"),
+        removed,
         root_found,
     }
 }
 
-fn has_skipped_ancestor(el: ElementRef, skip: &HashSet<NodeId>, stop: NodeId) -> bool {
-    el.ancestors()
-        .take_while(|a| a.id() != stop)
-        .any(|a| skip.contains(&a.id()))
+/// Applies removal rules under `scope`, marking each taken element in `skip`; `allow`
+/// vetoes an element for a rule of a kind. One walk in document order: an element goes to
+/// the first rule (site rules first, then file order) that matches and is allowed, and
+/// nothing under a taken element is looked at again. The scope itself (the root, or the
+/// page) is never a candidate.
+fn remove<'a>(
+    scope: ElementRef<'a>,
+    rule_sets: [Option<&HtmlRules>; 2],
+    skip: &mut HashSet<NodeId>,
+    removed: &mut Vec<(NodeId, Removal)>,
+    allow: impl Fn(ElementRef<'a>, Kind) -> bool,
+) {
+    let rules: Vec<_> = rule_sets
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r.remove.iter())
+        .collect();
+    if rules.is_empty() {
+        return;
+    }
+    let mut edges = scope.traverse();
+    while let Some(edge) = edges.next() {
+        let ego_tree::iter::Edge::Open(node) = edge else {
+            continue;
+        };
+        if node.id() == scope.id() {
+            continue;
+        }
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        let taken = skip.contains(&node.id()) || {
+            match rules
+                .iter()
+                .find(|r| r.selector.matches(&el) && allow(el, r.kind))
+            {
+                Some(rule) => {
+                    skip.insert(el.id());
+                    let text = element_text(el, skip);
+                    if !text.is_empty() {
+                        removed.push((
+                            el.id(),
+                            Removal {
+                                kind: rule.kind,
+                                rule: rule.name.clone(),
+                                text,
+                            },
+                        ));
+                    }
+                    true
+                }
+                None => false,
+            }
+        };
+        if taken {
+            let id = node.id();
+            for e in edges.by_ref() {
+                if matches!(e, ego_tree::iter::Edge::Close(n) if n.id() == id) {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Elements a generic removal rule must never take: the page itself and declared content.
+fn is_structural(el: ElementRef) -> bool {
+    let e = el.value();
+    matches!(e.name(), "html" | "body" | "main")
+        || e.attr("role") == Some("main")
+        || e.attr("itemprop") == Some("articleBody")
+}
+
+/// A block that is mostly link text: a menu, a tag list, a "read next" list.
+fn is_link_list(block: &Block) -> bool {
+    let chars = block.text.chars().filter(|c| !c.is_whitespace()).count();
+    chars > 0 && block.link_chars as f64 >= chars as f64 * 0.6
 }
 
 /// Text of an element, one space between words, skipping skipped descendants.
 fn element_text(el: ElementRef, skip: &HashSet<NodeId>) -> String {
-    blocks(el, skip).join("\n")
+    blocks(el, skip)
+        .into_iter()
+        .map(|b| b.text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One paragraph of a page and how much of it is link text.
+#[derive(Debug)]
+struct Block {
+    text: String,
+    /// Non-space characters inside `<a>` elements.
+    link_chars: usize,
 }
 
 /// Walks `root` in document order and returns its text blocks.
-fn blocks(root: ElementRef, skip: &HashSet<NodeId>) -> Vec<String> {
+fn blocks(root: ElementRef, skip: &HashSet<NodeId>) -> Vec<Block> {
     let mut out = Vec::new();
     let mut buf = String::new();
-    let flush = |buf: &mut String, out: &mut Vec<String>| {
-        let block = collapse_spaces(buf);
-        if !block.is_empty() {
-            out.push(block);
+    let mut link_chars = 0usize;
+    let mut in_link = 0usize;
+    let flush = |buf: &mut String, link_chars: &mut usize, out: &mut Vec<Block>| {
+        let text = collapse_spaces(buf);
+        if !text.is_empty() {
+            out.push(Block {
+                text,
+                link_chars: *link_chars,
+            });
         }
         buf.clear();
+        *link_chars = 0;
     };
     let mut edges = root.traverse();
     while let Some(edge) = edges.next() {
@@ -270,105 +393,210 @@ fn blocks(root: ElementRef, skip: &HashSet<NodeId>) -> Vec<String> {
                     continue;
                 }
                 match node.value() {
-                    Node::Text(t) => buf.push_str(t),
-                    Node::Element(e) if is_block(e.name()) => flush(&mut buf, &mut out),
+                    Node::Text(t) => {
+                        buf.push_str(t);
+                        if in_link > 0 {
+                            link_chars += t.chars().filter(|c| !c.is_whitespace()).count();
+                        }
+                    }
+                    Node::Element(e) if is_block(e.name()) => {
+                        flush(&mut buf, &mut link_chars, &mut out)
+                    }
                     Node::Element(e) if e.name() == "img" => buf.push(' '),
+                    Node::Element(e) if e.name() == "a" => in_link += 1,
                     _ => {}
                 }
             }
             ego_tree::iter::Edge::Close(node) => {
                 if let Node::Element(e) = node.value() {
                     if is_block(e.name()) {
-                        flush(&mut buf, &mut out);
-                    } else if matches!(e.name(), "span" | "a" | "td") {
-                        // Inline elements often sit side by side without spaces in markup.
-                        if !buf.ends_with(' ') && is_spaced_inline(e.name()) {
-                            buf.push(' ');
-                        }
+                        flush(&mut buf, &mut link_chars, &mut out);
+                    } else if e.name() == "a" {
+                        in_link = in_link.saturating_sub(1);
                     }
                 }
             }
         }
     }
-    flush(&mut buf, &mut out);
+    flush(&mut buf, &mut link_chars, &mut out);
     out
 }
 
-fn is_spaced_inline(name: &str) -> bool {
-    name == "td"
+/// How much text an element holds: outside links (`text`) and inside them (`links`),
+/// in non-space characters.
+#[derive(Debug, Clone, Copy, Default)]
+struct Weight {
+    text: usize,
+    links: usize,
+    /// Text in paragraph-like blocks less link text (see [`block_score`]).
+    score: f64,
 }
 
-/// Finds the element most likely to hold the article: the explicit article containers if
-/// one holds most of the page's paragraph text, else the best-scoring paragraph parent.
-fn detect_root<'a>(doc: &'a Html, skip: &HashSet<NodeId>) -> Option<ElementRef<'a>> {
-    static CANDIDATES: OnceLock<Selector> = OnceLock::new();
-    static PARAS: OnceLock<Selector> = OnceLock::new();
-    let candidates = CANDIDATES.get_or_init(|| {
-        Selector::parse("[itemprop=articleBody], article, [role=main], main")
-            .expect("valid selector")
-    });
-    let paras =
-        PARAS.get_or_init(|| Selector::parse("p, pre, blockquote").expect("valid selector"));
+/// Blocks with fewer characters outside links than this (a date, a name, a button label)
+/// say nothing about where the article is: they score 0 (their links still cost).
+const LONG_BLOCK: usize = 30;
 
-    let mut scores: std::collections::HashMap<NodeId, f64> = std::collections::HashMap::new();
-    let mut total = 0.0;
-    for p in doc.select(paras) {
-        if has_skipped_ancestor(p, skip, doc.root_element().id()) {
-            continue;
+/// The score of one block of `text` plain and `links` link characters.
+fn block_score(text: usize, links: usize) -> f64 {
+    let plain = if text >= LONG_BLOCK { text as f64 } else { 0.0 };
+    plain - LINK_COST * links as f64
+}
+
+/// Weighs every element under `root` in one iterative walk (skipped subtrees weigh 0).
+/// Also gives the element holding the longest text outside links (the anchor).
+fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> (HashMap<NodeId, Weight>, Option<NodeId>) {
+    let mut weights: HashMap<NodeId, Weight> = HashMap::new();
+    let mut anchor: (usize, Option<NodeId>) = (0, None);
+    let mut stack: Vec<(NodeId, Weight)> = Vec::new();
+    let mut in_link = 0usize;
+    // The block being read: its plain and link characters.
+    let mut pending = (0usize, 0usize);
+    let flush = |pending: &mut (usize, usize), stack: &mut Vec<(NodeId, Weight)>| {
+        if pending.0 + pending.1 > 0 {
+            if let Some((_, w)) = stack.last_mut() {
+                w.score += block_score(pending.0, pending.1);
+            }
         }
-        let text = collapse_spaces(&p.text().collect::<String>());
-        let len = text.chars().count();
-        if len < 25 {
-            continue;
-        }
-        let link_chars: usize = p
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .filter(|e| e.value().name() == "a")
-            .map(|a| a.text().map(|t| t.trim().chars().count()).sum::<usize>())
-            .sum();
-        let density = (link_chars as f64 / len as f64).min(1.0);
-        let score = (1.0 + text.matches(',').count() as f64 + (len as f64 / 100.0).min(3.0))
-            * (1.0 - density);
-        total += score;
-        let mut weight = 1.0;
-        for ancestor in p.ancestors().take(3).filter_map(ElementRef::wrap) {
-            *scores.entry(ancestor.id()).or_default() += score * weight;
-            weight /= 2.0;
+        *pending = (0, 0);
+    };
+    let mut edges = root.traverse();
+    while let Some(edge) = edges.next() {
+        match edge {
+            ego_tree::iter::Edge::Open(node) => match node.value() {
+                Node::Element(e) => {
+                    if skip.contains(&node.id()) {
+                        let id = node.id();
+                        for e in edges.by_ref() {
+                            if matches!(e, ego_tree::iter::Edge::Close(n) if n.id() == id) {
+                                break;
+                            }
+                        }
+                        continue;
+                    }
+                    if e.name() == "a" {
+                        in_link += 1;
+                    }
+                    if is_block(e.name()) {
+                        flush(&mut pending, &mut stack);
+                    }
+                    stack.push((node.id(), Weight::default()));
+                }
+                Node::Text(t) => {
+                    let n = t.chars().filter(|c| !c.is_whitespace()).count();
+                    if let Some((id, w)) = stack.last_mut() {
+                        if in_link > 0 {
+                            w.links += n;
+                            pending.1 += n;
+                        } else {
+                            w.text += n;
+                            pending.0 += n;
+                            if n > anchor.0 {
+                                anchor = (n, Some(*id));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            },
+            ego_tree::iter::Edge::Close(node) => {
+                if let Node::Element(e) = node.value() {
+                    if e.name() == "a" {
+                        in_link = in_link.saturating_sub(1);
+                    }
+                    if is_block(e.name()) {
+                        flush(&mut pending, &mut stack);
+                    }
+                    if let Some((id, w)) = stack.pop() {
+                        if let Some((_, parent)) = stack.last_mut() {
+                            parent.text += w.text;
+                            parent.links += w.links;
+                            parent.score += w.score;
+                        }
+                        weights.insert(id, w);
+                    }
+                }
+            }
         }
     }
-    if total == 0.0 {
+    (weights, anchor.1)
+}
+
+/// Takes a removed element's weight off its ancestors.
+fn subtract(doc: &Html, id: NodeId, weights: &mut HashMap<NodeId, Weight>) {
+    let Some(node) = doc.tree.get(id) else { return };
+    let w = weights.get(&id).copied().unwrap_or_default();
+    for a in node.ancestors() {
+        if let Some(aw) = weights.get_mut(&a.id()) {
+            aw.text = aw.text.saturating_sub(w.text);
+            aw.links = aw.links.saturating_sub(w.links);
+            aw.score -= w.score;
+        }
+    }
+    weights.insert(id, Weight::default());
+}
+
+/// Finds the element most likely to hold the article: the one whose text outside links
+/// most exceeds the link text it also takes in. Climbing from the article's paragraphs to
+/// their container gains text; climbing further gains menus, link lists and footers, which
+/// cost more than the odd line of text they bring. Declared article containers get a
+/// bonus, so a page that marks its article up is believed unless another element holds
+/// clearly more prose.
+fn detect_root<'a>(
+    doc: &'a Html,
+    skip: &HashSet<NodeId>,
+    weights: &HashMap<NodeId, Weight>,
+) -> Option<ElementRef<'a>> {
+    let page = doc.root_element();
+    let total = weights.get(&page.id()).map_or(0, |w| w.text);
+    if total == 0 {
         return None;
     }
-    let score_of = |e: &ElementRef| -> f64 {
-        // Everything under an element counts for an explicit container.
-        e.descendants()
-            .filter_map(|n| scores.get(&n.id()).copied())
-            .fold(0.0, f64::max)
-    };
-    if let Some(best) = doc
-        .select(candidates)
-        .filter(|e| !has_skipped_ancestor(*e, skip, doc.root_element().id()))
-        .map(|e| (score_of(&e), e))
-        .filter(|(s, _)| *s >= total * 0.5)
-        .min_by(|a, b| {
-            depth(a.1)
-                .cmp(&depth(b.1))
-                .reverse()
-                .then(b.0.total_cmp(&a.0))
-        })
-    {
-        return Some(best.1);
+    let mut best: Option<(f64, ElementRef<'a>)> = None;
+    let mut edges = page.traverse();
+    while let Some(edge) = edges.next() {
+        let ego_tree::iter::Edge::Open(node) = edge else {
+            continue;
+        };
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        if skip.contains(&node.id()) {
+            let id = node.id();
+            for e in edges.by_ref() {
+                if matches!(e, ego_tree::iter::Edge::Close(n) if n.id() == id) {
+                    break;
+                }
+            }
+            continue;
+        }
+        let Some(w) = weights.get(&node.id()) else {
+            continue;
+        };
+        let mut score = w.score;
+        if is_declared_content(el) {
+            score += total as f64 * DECLARED_BONUS;
+        }
+        // Ties go to the deeper element: an ancestor that adds nothing adds nothing wanted.
+        if best.as_ref().is_none_or(|(b, _)| score >= *b) {
+            best = Some((score, el));
+        }
     }
-    scores
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .and_then(|(id, _)| doc.tree.get(*id))
-        .and_then(ElementRef::wrap)
+    best.filter(|(s, _)| *s > 0.0).map(|(_, el)| el)
 }
 
-fn depth(e: ElementRef) -> usize {
-    e.ancestors().count()
+/// How much a character of link text costs against a character of plain text.
+const LINK_COST: f64 = 1.5;
+
+/// What marking an element up as the article (`article`, `main`…) is worth, as a share of
+/// the page's text: the markup is believed unless another element clearly holds more prose.
+const DECLARED_BONUS: f64 = 0.5;
+
+fn is_declared_content(el: ElementRef) -> bool {
+    let e = el.value();
+    e.name() == "article"
+        || e.name() == "main"
+        || e.attr("role") == Some("main")
+        || e.attr("itemprop") == Some("articleBody")
 }
 
 #[cfg(test)]
@@ -407,6 +635,40 @@ mod tests {
         assert!(e.root_found);
         assert!(e.text.starts_with("This is a long paragraph"), "{}", e.text);
         assert!(!e.text.contains("Copyright"), "{}", e.text);
+    }
+
+    const PROSE: &str = "Comments made by officials were brief, and the ministry said it would publish the full report next week.";
+
+    #[test]
+    fn generic_rules_drop_page_furniture_but_not_a_wrapper_with_an_unlucky_class() {
+        let rules = crate::rules::RuleSet::builtin();
+        let page = format!(
+            "<body><nav><a href='/'>Home</a><a href='/n'>News</a></nav>\
+             <div class='layout has-sidebar'><div class='content'><h1>Head</h1><p>{PROSE}</p>\
+             <div class='share-bar'>Share on Facebook</div><p>{PROSE} Again.</p>\
+             <div id='comments'><p>{PROSE} {PROSE} {PROSE}</p></div></div>\
+             <aside class='sidebar'><a href='/a'>Most read story one</a></aside></div>\
+             <footer>About us. Privacy.</footer></body>"
+        );
+        let doc = parse(&page);
+        let e = extract(&doc, None, Some(&rules.generic.html));
+        assert!(e.text.contains(PROSE), "{}", e.text);
+        assert!(e.text.contains("Again."), "{}", e.text);
+        for gone in ["Share on", "Home", "Most read", "About us"] {
+            assert!(!e.text.contains(gone), "{gone} left in: {}", e.text);
+        }
+        assert_eq!(e.text.matches("Comments made").count(), 2, "{}", e.text);
+    }
+
+    #[test]
+    fn link_lists_inside_the_article_are_dropped() {
+        let doc = parse(&format!(
+            "<article><p>{PROSE}</p><ul><li><a href='/1'>Other story</a></li></ul>\
+             <p>A paragraph with <a href='/x'>one link</a> in the middle of its long text.</p></article>"
+        ));
+        let e = extract(&doc, None, None);
+        assert!(!e.text.contains("Other story"), "{}", e.text);
+        assert!(e.text.contains("one link"), "{}", e.text);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! (`html`) and then go through the same line rules, so both share one model
 //! ([`sheet::Sheet`]) and one audit trail.
 
+pub mod heuristics;
 pub mod html;
 pub mod rules;
 pub mod sheet;
@@ -52,6 +53,9 @@ pub fn text_traced(
         rules::apply(&layer.text, &mut sheet);
     }
     let metadata = read_metadata(&mut sheet, site, rules, &layers, None);
+    if site.is_none() {
+        heuristics::apply(&mut sheet, &rules.generic.id);
+    }
     if let Some(trace) = trace {
         trace.lines = sheet.traced();
     }

@@ -15,7 +15,10 @@ pub fn apply(rules: &TextRules, sheet: &mut Sheet) {
     let mut hits: Vec<(usize, usize)> = Vec::new();
     if !rules.lines.owner.is_empty() {
         for i in 0..sheet.len() {
-            if sheet.is_blank(i) || sheet.is_claimed(i) {
+            // Most lines match nothing: the set's fast yes/no test first, the slower
+            // which-patterns search only for lines that match something.
+            if sheet.is_blank(i) || sheet.is_claimed(i) || !rules.lines.set.is_match(sheet.line(i))
+            {
                 continue;
             }
             // Most lines match nothing: the cheap yes/no search first, the overlapping one

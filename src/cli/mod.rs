@@ -5,6 +5,7 @@
 
 mod check;
 mod clean;
+mod eval;
 mod explain;
 mod new_rule;
 mod run;
@@ -62,6 +63,8 @@ enum Command {
     Run(run::Args),
     /// Show what the service on an inbox is doing (exit 1 if it is not running).
     Status(status::Args),
+    /// Score cleaning against a benchmark corpus with ground truth (WCXB layout).
+    Eval(eval::Args),
 }
 
 /// Where rule files live; shared by every subcommand that reads rules.
@@ -87,6 +90,7 @@ pub fn main() -> ExitCode {
         Command::NewRule(args) => new_rule::run(args),
         Command::Run(args) => run::run(args),
         Command::Status(args) => status::run(args),
+        Command::Eval(args) => eval::run(args),
     };
     ExitCode::from(code)
 }

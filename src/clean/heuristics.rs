@@ -1,0 +1,146 @@
+//! Generic clean-up for page-like text dumps: what a scraper saves when it keeps "all the
+//! visible text" of a page, menus and footers included.
+//!
+//! A text dump has no markup to say where the article is, but its lines still show it:
+//! the article is a stretch of prose (long lines that read as sentences), and page chrome
+//! is runs of short lines (menu items, link lists, footer links, dates, names). This pass
+//! finds the stretch of the dump that is most prose, net of the short lines it would take
+//! in (a maximum-sum segment over lines), and claims what lies before and after it. Inside
+//! the stretch, only long runs of short lines (a menu or link list) are claimed, so
+//! subheadings, one-line quotes and "See the full readout below:" survive.
+//!
+//! It runs only when no site rule matched (a site's rules know its dumps better) and after
+//! the metadata pass, so the title and bylines have already been taken. It looks at line
+//! shape only, never at words, so a body paragraph that begins like boilerplate
+//! ("Comments made by officials…") is judged by its length and punctuation like any other.
+
+use super::sheet::Sheet;
+use crate::kind::Kind;
+
+/// A line with at least this many words that ends like a sentence reads as prose.
+const PROSE_WORDS: usize = 8;
+/// A line this long reads as prose whatever its punctuation.
+const LONG_WORDS: usize = 30;
+/// Consecutive short lines inside the article that make a menu or link list.
+const MENU_RUN: usize = 5;
+
+/// How a line counts toward the article stretch: prose adds its words; a short line
+/// costs a little, so a few headings between paragraphs are crossed, a footer is not.
+fn line_score(line: &str) -> f64 {
+    let words = line.split_whitespace().count();
+    if is_prose(line, words) {
+        words as f64
+    } else {
+        -(2.0 + words as f64)
+    }
+}
+
+fn is_prose(line: &str, words: usize) -> bool {
+    if words >= LONG_WORDS {
+        return true;
+    }
+    let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
+    words >= PROSE_WORDS && end.ends_with(['.', '!', '?', ':', ';', '…'])
+}
+
+/// Claims page chrome around (and menus within) the dump's main stretch of prose.
+pub fn apply(sheet: &mut Sheet, owner: &str) {
+    let open: Vec<usize> = sheet.open_lines().collect();
+    let scores: Vec<f64> = open.iter().map(|&i| line_score(sheet.line(i))).collect();
+    let Some((first, last)) = best_segment(&scores) else {
+        return;
+    };
+    // Nothing reads as prose: not a page-like dump, leave it alone.
+    let rule_head = format!("{owner}/heuristics.page-head");
+    let rule_tail = format!("{owner}/heuristics.page-tail");
+    let rule_menu = format!("{owner}/heuristics.menu");
+    for &i in &open[..first] {
+        sheet.claim(i..i + 1, Kind::Navigation, &rule_head);
+    }
+    for &i in &open[last + 1..] {
+        sheet.claim(i..i + 1, Kind::Other, &rule_tail);
+    }
+    // Runs of short lines inside the stretch.
+    let mut run_start = None;
+    for k in first..=last + 1 {
+        let short = k <= last && scores[k] < 0.0 && is_menu_item(sheet.line(open[k]));
+        match (short, run_start) {
+            (true, None) => run_start = Some(k),
+            (false, Some(s)) => {
+                if k - s >= MENU_RUN {
+                    for &i in &open[s..k] {
+                        sheet.claim(i..i + 1, Kind::Navigation, &rule_menu);
+                    }
+                }
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A menu item: a few words, no sentence punctuation.
+fn is_menu_item(line: &str) -> bool {
+    line.split_whitespace().count() <= 4 && !line.ends_with(['.', '!', '?', ':'])
+}
+
+/// The maximum-sum run of `scores` (indices, inclusive), if it is positive.
+fn best_segment(scores: &[f64]) -> Option<(usize, usize)> {
+    let mut best: Option<(f64, usize, usize)> = None;
+    let (mut sum, mut start) = (0.0, 0);
+    for (i, &s) in scores.iter().enumerate() {
+        if sum <= 0.0 {
+            sum = 0.0;
+            start = i;
+        }
+        sum += s;
+        if sum > 0.0 && best.is_none_or(|(b, _, _)| sum > b) {
+            best = Some((sum, start, i));
+        }
+    }
+    best.map(|(_, a, b)| (a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> (Vec<String>, Vec<String>) {
+        let mut sheet = Sheet::new(text);
+        apply(&mut sheet, "generic");
+        let removed = sheet.removals().into_iter().map(|r| r.text).collect();
+        (sheet.paragraphs(), removed)
+    }
+
+    const PARA1: &str = "Comments made by officials on Tuesday were brief, and the ministry said it would publish its full report next week.";
+    const PARA2: &str = "Support for the measure has grown since the spring, according to a poll published by the council on Monday.";
+
+    #[test]
+    fn removes_menus_and_footers_but_keeps_body_paragraphs() {
+        let text = format!(
+            "Home\n\nNews\n\nSport\n\nWeather\n\nContact\n\n{PARA1}\n\nWhat happens next\n\n{PARA2}\n\n\
+             About us\n\nPrivacy\n\nTerms\n\n© 2024 Example Media"
+        );
+        let (body, removed) = run(&text);
+        assert_eq!(body, vec![PARA1, "What happens next", PARA2]);
+        assert!(removed.iter().any(|r| r.contains("Home")));
+        assert!(removed.iter().any(|r| r.contains("Privacy")));
+    }
+
+    #[test]
+    fn a_link_list_inside_the_article_goes_but_a_heading_stays() {
+        let text = format!(
+            "{PARA1}\n\nRead more\n\nOne\n\nTwo\n\nThree\n\nFour\n\nFive\n\n{PARA2}\n\nThe outcome\n\n{PARA1}"
+        );
+        let (body, _) = run(&text);
+        assert!(!body.iter().any(|p| p == "Three"), "{body:?}");
+        assert!(body.iter().any(|p| p == "The outcome"), "{body:?}");
+    }
+
+    #[test]
+    fn a_dump_without_prose_is_left_alone() {
+        let (body, removed) = run("Home\n\nNews\n\nSport");
+        assert_eq!(body.len(), 3);
+        assert!(removed.is_empty());
+    }
+}
