@@ -100,7 +100,7 @@ impl Engine {
         let language = site
             .and_then(|s| s.language.clone())
             .or(meta.language)
-            .or_else(|| detect_language(&body));
+            .or_else(|| crate::language::detect(&body));
         Article {
             title: meta.title,
             subtitle: meta.subtitle,
@@ -147,49 +147,4 @@ fn note_evidence<'r>(
         trace.evidence = evidence;
     }
     site
-}
-
-fn floor(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-/// ISO 639-1 code of the body's language, when the detector is confident.
-fn detect_language(body: &str) -> Option<String> {
-    let sample = &body[..floor(body, 4096)];
-    let info = whatlang::detect(sample)?;
-    if !info.is_reliable() {
-        return None;
-    }
-    let code = match info.lang() {
-        whatlang::Lang::Eng => "en",
-        whatlang::Lang::Fra => "fr",
-        whatlang::Lang::Deu => "de",
-        whatlang::Lang::Spa => "es",
-        whatlang::Lang::Ita => "it",
-        whatlang::Lang::Por => "pt",
-        whatlang::Lang::Nld => "nl",
-        whatlang::Lang::Rus => "ru",
-        whatlang::Lang::Ukr => "uk",
-        whatlang::Lang::Pol => "pl",
-        whatlang::Lang::Tur => "tr",
-        whatlang::Lang::Ara => "ar",
-        whatlang::Lang::Cmn => "zh",
-        whatlang::Lang::Jpn => "ja",
-        whatlang::Lang::Kor => "ko",
-        whatlang::Lang::Hin => "hi",
-        whatlang::Lang::Swe => "sv",
-        whatlang::Lang::Dan => "da",
-        whatlang::Lang::Fin => "fi",
-        whatlang::Lang::Ces => "cs",
-        whatlang::Lang::Ell => "el",
-        whatlang::Lang::Heb => "he",
-        whatlang::Lang::Ind => "id",
-        whatlang::Lang::Vie => "vi",
-        other => return Some(other.code().to_string()),
-    };
-    Some(code.to_string())
 }

@@ -19,6 +19,7 @@ pub mod engine;
 pub mod eval;
 pub mod input;
 pub mod kind;
+pub mod language;
 pub mod metadata;
 pub mod normalize;
 pub mod output;
