@@ -65,7 +65,8 @@ impl Engine {
                     "HTML nested about {depth} levels deep (limit {}): cleaned as text without its markup",
                     clean::html::MAX_DEPTH
                 ));
-                dump.content = Content::Text(clean::html::strip_tags(page));
+                dump.content =
+                    Content::Text(crate::normalize::text(&clean::html::strip_tags(page)));
             }
         }
         let (found, url, cleaned) = match &dump.content {

@@ -32,7 +32,9 @@ impl Format {
     }
 }
 
-/// The dump's content after unwrapping and normalising.
+/// The dump's content after unwrapping. Text is normalised here; a page is kept as it came
+/// (less a BOM), because its text only exists once the markup is parsed and entities are
+/// decoded, and is normalised then (see `clean::html`).
 #[derive(Debug, Clone)]
 pub enum Content {
     Text(String),
@@ -118,7 +120,7 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Dump, InputError> {
     let format = detect_format(path, &raw);
     let (content, url, fetched_at) = match format {
         Format::Text => (Content::Text(normalize::text(&raw)), None, None),
-        Format::Html => (Content::Html(normalize::text(&raw)), None, None),
+        Format::Html => (Content::Html(strip_bom(raw)), None, None),
         Format::Json => {
             let env = envelope(path, &raw)?;
             (env.content, env.url, env.fetched_at)
@@ -149,6 +151,13 @@ fn detect_format(path: &Path, raw: &str) -> Format {
         Some(_) => Format::Text,
         None if raw.trim_start().starts_with('{') => Format::Json,
         None => Format::Text,
+    }
+}
+
+fn strip_bom(s: String) -> String {
+    match s.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => s,
     }
 }
 
@@ -209,7 +218,7 @@ fn envelope(path: &Path, raw: &str) -> Result<Envelope, InputError> {
     let html = string("html", env.html)?;
     let text = string("text", env.text)?;
     let content = match (html, text) {
-        (Some(h), _) if !h.trim().is_empty() => Content::Html(normalize::text(&h)),
+        (Some(h), _) if !h.trim().is_empty() => Content::Html(strip_bom(h)),
         (_, Some(t)) if !t.trim().is_empty() => Content::Text(normalize::text(&t)),
         (Some(_), _) | (_, Some(_)) => return Err(err("`html`/`text` is empty".into())),
         (None, None) => return Err(err("it has neither `html` nor `text`".into())),

@@ -85,7 +85,9 @@ pub fn html_traced(
     let extract = html::extract(doc, site.map(|s| &s.html), generic);
     let page_meta = metadata::html::extract(doc, site.map(|s| &s.html.metadata));
 
-    let mut sheet = Sheet::new(&extract.text);
+    // Entities are decoded now, so this is the first point the page's text can be normalised.
+    let text = crate::normalize::text(&extract.text);
+    let mut sheet = Sheet::new(&text);
     for layer in layers(site, rules) {
         rules::apply(&layer.text, &mut sheet);
     }
