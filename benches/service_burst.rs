@@ -292,12 +292,10 @@ fn main() {
                 seen += 1;
                 last = last.max(at);
             }
-            None if arrivals.lost || seen > 0 => {
-                // Quiet for a second, or events lost: trust a listing instead.
-                if dumps_left(&inbox) == 0 {
-                    last = Instant::now();
-                    break;
-                }
+            // Quiet for a second, or events lost: trust a listing instead.
+            None if (arrivals.lost || seen > 0) && dumps_left(&inbox) == 0 => {
+                last = Instant::now();
+                break;
             }
             None => {}
         }

@@ -91,7 +91,7 @@ pub fn age(status: &Status) -> Option<Duration> {
 pub fn is_stale(status: &Status) -> bool {
     let allowed =
         Duration::from_millis(status.interval_ms.saturating_mul(3)) + Duration::from_secs(5);
-    age(status).map_or(true, |a| a > allowed)
+    age(status).is_none_or(|a| a > allowed)
 }
 
 /// The status as a person reads it.
