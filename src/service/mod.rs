@@ -8,7 +8,9 @@
 //! - [`config`]: the settings (file, flags, defaults);
 //! - [`discover`]: which names are dumps, listing and watching the inbox;
 //! - [`settle`]: which files are complete, each handed out once;
-//! - [`pipeline`]: one file on a worker: clean, write, dispose;
+//! - [`pipeline`]: one file on a worker: clean it, write its article;
+//! - [`commit`]: group commit: one outbox sync for many articles, then their dumps leave
+//!   the inbox;
 //! - [`disposition`]: moving dumps to `processed/` or `failed/` (with an error file);
 //! - [`reload`]: hot reload of the rules;
 //! - [`status`]: the status file and `copydesk status`;
@@ -19,6 +21,7 @@
 //! catches whatever they miss), writes are atomic and durable before a dump leaves the
 //! inbox, and bad input is quarantined with its reason, never dropped.
 
+pub mod commit;
 pub mod config;
 pub mod discover;
 pub mod disposition;
@@ -32,10 +35,10 @@ pub mod systemd;
 pub use config::{AfterSuccess, Config, Overrides};
 
 use discover::Hint;
-use pipeline::{Outcome, Settings};
+use pipeline::{Outcome, Settings, Step, Written};
 use reload::Reloader;
 use settle::Tracker;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -88,7 +91,8 @@ pub fn run(config: Config) -> Result<(), StartError> {
     let workers = config.worker_count();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(workers + 2)
+        // The workers, the committer, and the loop's own blocking sections.
+        .max_blocking_threads(workers + 3)
         .enable_all()
         .thread_name("copydesk")
         .build()?;
@@ -117,7 +121,12 @@ struct Service {
     settings: Arc<Settings>,
     tracker: Tracker,
     reloader: Reloader,
-    jobs: JoinSet<(PathBuf, Outcome)>,
+    jobs: JoinSet<(PathBuf, Step)>,
+    /// Articles written by workers, waiting for the next group commit.
+    written: VecDeque<Written>,
+    /// The group commit under way, if any (never more than one), and how many files it has.
+    commits: JoinSet<Vec<(PathBuf, Outcome)>>,
+    committing: usize,
     started_at: String,
     processed: u64,
     failed: u64,
@@ -136,6 +145,7 @@ struct Service {
 impl Service {
     fn new(config: Config, reloader: Reloader, workers: usize) -> Service {
         let settings = Arc::new(Settings {
+            inbox: config.inbox.clone(),
             outbox: config.outbox.clone(),
             failed_dir: config.failed_dir(),
             processed_dir: config.processed_dir(),
@@ -149,6 +159,9 @@ impl Service {
             settings,
             reloader,
             jobs: JoinSet::new(),
+            written: VecDeque::new(),
+            commits: JoinSet::new(),
+            committing: 0,
             started_at: now_rfc3339(),
             processed: 0,
             failed: 0,
@@ -210,6 +223,7 @@ impl Service {
 
         let signal_name = loop {
             self.dispatch();
+            self.start_commit();
             let deadline = self.next_deadline();
             tokio::select! {
                 _ = sigterm.recv() => break "SIGTERM",
@@ -229,6 +243,7 @@ impl Service {
                     self.hints(batch);
                 }
                 Some(done) = self.jobs.join_next(), if !self.jobs.is_empty() => self.finished(done),
+                Some(done) = self.commits.join_next(), if !self.commits.is_empty() => self.committed(done),
                 _ = self.wake.notified() => {}
                 _ = scan_timer.tick() => {
                     self.rescan.store(true, Ordering::Relaxed);
@@ -250,19 +265,21 @@ impl Service {
         systemd::stopping();
         tracing::info!(
             signal = signal_name,
-            in_flight = self.jobs.len(),
+            in_flight = self.in_flight(),
             processed = self.processed,
             failed = self.failed,
             "stopping: taking no new files, finishing those in flight"
         );
         self.report("stopping");
         let deadline = Instant::now() + self.config.shutdown_timeout;
-        while !self.jobs.is_empty() {
+        while self.in_flight() > 0 {
+            self.start_commit();
             tokio::select! {
-                Some(done) = self.jobs.join_next() => self.finished(done),
+                Some(done) = self.jobs.join_next(), if !self.jobs.is_empty() => self.finished(done),
+                Some(done) = self.commits.join_next(), if !self.commits.is_empty() => self.committed(done),
                 _ = tokio::time::sleep_until(deadline) => {
                     tracing::warn!(
-                        in_flight = self.jobs.len(),
+                        in_flight = self.in_flight(),
                         "shutdown timeout: stopping without the files still in flight; they stay in the inbox for the next start"
                     );
                     break;
@@ -395,21 +412,62 @@ impl Service {
             let settings = Arc::clone(&self.settings);
             let rules = self.reloader.current();
             self.jobs.spawn_blocking(move || {
-                let outcome = pipeline::process(&path, &rules, &settings);
-                (path, outcome)
+                let step = pipeline::prepare(&path, &rules, &settings);
+                (path, step)
             });
         }
     }
 
-    fn finished(&mut self, done: Result<(PathBuf, Outcome), tokio::task::JoinError>) {
-        let (path, outcome) = match done {
+    /// Files taken by workers and not yet done: being cleaned, or written and waiting for
+    /// (or in) a group commit.
+    fn in_flight(&self) -> usize {
+        self.jobs.len() + self.written.len() + self.committing
+    }
+
+    /// Commits the articles written so far, unless a commit is under way (its end starts
+    /// the next one). Nothing waits for a batch to fill, so a lone file goes at once.
+    fn start_commit(&mut self) {
+        if !self.commits.is_empty() || self.written.is_empty() {
+            return;
+        }
+        let n = self.written.len().min(commit::MAX_BATCH);
+        let batch: Vec<Written> = self.written.drain(..n).collect();
+        self.committing = batch.len();
+        let settings = Arc::clone(&self.settings);
+        self.commits
+            .spawn_blocking(move || commit::commit(batch, &settings));
+    }
+
+    fn finished(&mut self, done: Result<(PathBuf, Step), tokio::task::JoinError>) {
+        let (path, step) = match done {
             Ok(done) => done,
             Err(e) => {
-                // `process` catches panics, so this is a cancelled task at shutdown.
+                // `prepare` catches panics, so this is a cancelled task at shutdown.
                 tracing::error!(error = %e, "a worker stopped unexpectedly");
                 return;
             }
         };
+        match step {
+            Step::Written(written) => self.written.push_back(written),
+            Step::Done(outcome) => self.outcome(path, outcome),
+        }
+    }
+
+    fn committed(&mut self, done: Result<Vec<(PathBuf, Outcome)>, tokio::task::JoinError>) {
+        self.committing = 0;
+        match done {
+            Ok(outcomes) => {
+                for (path, outcome) in outcomes {
+                    self.outcome(path, outcome);
+                }
+            }
+            // Its dumps stay in the inbox (and busy here): only a shutdown cancels a commit.
+            Err(e) => tracing::error!(error = %e, "a commit stopped unexpectedly"),
+        }
+    }
+
+    /// Acts on how one file ended.
+    fn outcome(&mut self, path: PathBuf, outcome: Outcome) {
         let now = std::time::Instant::now();
         match outcome {
             Outcome::Cleaned { .. } | Outcome::Failed { .. } | Outcome::Gone => {
@@ -503,7 +561,7 @@ impl Service {
             retries: self.retries,
             settling: counts.settling,
             queued: counts.ready,
-            in_flight: self.jobs.len(),
+            in_flight: self.in_flight(),
             outbox_error: self.outbox_error.clone(),
             rules: status::RulesStatus {
                 dir: self.config.rules.display().to_string(),
@@ -521,7 +579,7 @@ impl Service {
             self.processed,
             self.failed,
             c.ready,
-            self.jobs.len(),
+            self.in_flight(),
             if self.outbox_error.is_some() {
                 ", OUTBOX NOT WRITABLE"
             } else {
