@@ -2,7 +2,7 @@
 //! inbox.
 //!
 //! A worker leaves each article with its content synced and its final name in place
-//! ([`super::pipeline::Step::Written`]), but the name itself is durable only once the
+//! ([`super::pipeline::write`]), but the name itself is durable only once the
 //! outbox folder is synced. Syncing the folder once per article costs a disk flush each;
 //! syncing it once for every article written so far costs one flush for all of them,
 //! which is most of what a burst of small dumps costs. The order per batch keeps the
@@ -33,7 +33,7 @@ pub fn commit(batch: Vec<Written>, settings: &Settings) -> Vec<(PathBuf, Outcome
         let error = format!("cannot sync {}: {e}", settings.outbox.display());
         return batch
             .into_iter()
-            .map(|w| (w.input, Outcome::OutboxError(error.clone())))
+            .map(|w| (w.entry.input, Outcome::OutboxError(error.clone())))
             .collect();
     }
     let made_dir = match settings.after {
@@ -49,7 +49,7 @@ pub fn commit(batch: Vec<Written>, settings: &Settings) -> Vec<(PathBuf, Outcome
                 left_inbox += 1;
                 w.log_cleaned();
             }
-            (w.input, outcome)
+            (w.entry.input, outcome)
         })
         .collect();
     if left_inbox > 0 {
@@ -70,16 +70,16 @@ pub fn commit(batch: Vec<Written>, settings: &Settings) -> Vec<(PathBuf, Outcome
 
 /// Moves (or deletes) one dump whose article is durable.
 fn dispose(w: &Written, settings: &Settings, no_dir: Option<&std::io::Error>) -> Outcome {
-    if !w.unchanged() {
+    if !w.entry.unchanged() {
         // Rewritten or replaced since it was read: its article is of an older content.
         return Outcome::Changed;
     }
     let disposed = match (settings.after, no_dir) {
         (AfterSuccess::Move, Some(e)) => Err(std::io::Error::new(e.kind(), e.to_string())),
         (AfterSuccess::Move, None) => {
-            disposition::move_into_existing(&w.input, &settings.processed_dir).map(|_| ())
+            disposition::move_into_existing(&w.entry.input, &settings.processed_dir).map(|_| ())
         }
-        (AfterSuccess::Delete, _) => std::fs::remove_file(&w.input),
+        (AfterSuccess::Delete, _) => std::fs::remove_file(&w.entry.input),
     };
     match disposed {
         Ok(()) => Outcome::Cleaned {

@@ -35,7 +35,7 @@ pub mod systemd;
 pub use config::{AfterSuccess, Config, Overrides};
 
 use discover::Hint;
-use pipeline::{Outcome, Settings, Step, Written};
+use pipeline::{Outcome, Rendered, Settings, Step, Written};
 use reload::Reloader;
 use settle::Tracker;
 use std::collections::{HashMap, VecDeque};
@@ -91,8 +91,8 @@ pub fn run(config: Config) -> Result<(), StartError> {
     let workers = config.worker_count();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        // The workers, the committer, and the loop's own blocking sections.
-        .max_blocking_threads(workers + 3)
+        // The workers, the writers, the committer, and the loop's own blocking sections.
+        .max_blocking_threads(workers + config.writers + 3)
         .enable_all()
         .thread_name("copydesk")
         .build()?;
@@ -121,8 +121,13 @@ struct Service {
     settings: Arc<Settings>,
     tracker: Tracker,
     reloader: Reloader,
+    /// Files being cleaned (at most `workers`).
     jobs: JoinSet<(PathBuf, Step)>,
-    /// Articles written by workers, waiting for the next group commit.
+    /// Cleaned files waiting for a writer; cleaning pauses while `writers` of them wait.
+    rendered: VecDeque<Rendered>,
+    /// Articles being written (at most `config.writers`).
+    writes: JoinSet<(PathBuf, Step)>,
+    /// Articles written, waiting for the next group commit.
     written: VecDeque<Written>,
     /// The group commit under way, if any (never more than one), and how many files it has.
     commits: JoinSet<Vec<(PathBuf, Outcome)>>,
@@ -159,6 +164,8 @@ impl Service {
             settings,
             reloader,
             jobs: JoinSet::new(),
+            rendered: VecDeque::new(),
+            writes: JoinSet::new(),
             written: VecDeque::new(),
             commits: JoinSet::new(),
             committing: 0,
@@ -243,6 +250,7 @@ impl Service {
                     self.hints(batch);
                 }
                 Some(done) = self.jobs.join_next(), if !self.jobs.is_empty() => self.finished(done),
+                Some(done) = self.writes.join_next(), if !self.writes.is_empty() => self.finished(done),
                 Some(done) = self.commits.join_next(), if !self.commits.is_empty() => self.committed(done),
                 _ = self.wake.notified() => {}
                 _ = scan_timer.tick() => {
@@ -273,9 +281,11 @@ impl Service {
         self.report("stopping");
         let deadline = Instant::now() + self.config.shutdown_timeout;
         while self.in_flight() > 0 {
+            self.start_writes();
             self.start_commit();
             tokio::select! {
                 Some(done) = self.jobs.join_next(), if !self.jobs.is_empty() => self.finished(done),
+                Some(done) = self.writes.join_next(), if !self.writes.is_empty() => self.finished(done),
                 Some(done) = self.commits.join_next(), if !self.commits.is_empty() => self.committed(done),
                 _ = tokio::time::sleep_until(deadline) => {
                     tracing::warn!(
@@ -400,12 +410,14 @@ impl Service {
         });
     }
 
-    /// Starts complete files on free workers, unless the outbox is being waited for.
+    /// Starts cleaned files on free writers and complete files on free workers, unless the
+    /// outbox is being waited for.
     fn dispatch(&mut self) {
         if self.paused_until.is_some() {
             return;
         }
-        while self.jobs.len() < self.workers {
+        self.start_writes();
+        while self.jobs.len() < self.workers && self.rendered.len() < self.config.writers {
             let Some(path) = self.tracker.take_ready() else {
                 break;
             };
@@ -418,10 +430,27 @@ impl Service {
         }
     }
 
-    /// Files taken by workers and not yet done: being cleaned, or written and waiting for
-    /// (or in) a group commit.
+    /// Hands cleaned files to free writers.
+    fn start_writes(&mut self) {
+        while self.writes.len() < self.config.writers {
+            let Some(rendered) = self.rendered.pop_front() else {
+                break;
+            };
+            let settings = Arc::clone(&self.settings);
+            let path = rendered.entry.input.clone();
+            self.writes
+                .spawn_blocking(move || (path, pipeline::write(rendered, &settings)));
+        }
+    }
+
+    /// Files taken by workers and not yet done: being cleaned or written, or written and
+    /// waiting for (or in) a group commit.
     fn in_flight(&self) -> usize {
-        self.jobs.len() + self.written.len() + self.committing
+        self.jobs.len()
+            + self.rendered.len()
+            + self.writes.len()
+            + self.written.len()
+            + self.committing
     }
 
     /// Commits the articles written so far, unless a commit is under way (its end starts
@@ -448,6 +477,7 @@ impl Service {
             }
         };
         match step {
+            Step::Rendered(rendered) => self.rendered.push_back(rendered),
             Step::Written(written) => self.written.push_back(written),
             Step::Done(outcome) => self.outcome(path, outcome),
         }

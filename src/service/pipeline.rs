@@ -1,15 +1,18 @@
-//! One dump on a worker thread: clean it and write its article, or refuse it.
+//! One dump on worker threads: clean it and write its article, or refuse it.
 //!
 //! This is the CPU and disk work, so it runs on blocking threads, never on the async
-//! runtime (whose threads must stay free for events, signals and timers). A worker takes a
-//! dump as far as an article whose content is durable under its final name
-//! ([`Step::Written`]); making that name durable and only then moving the dump out of the
-//! inbox is [`super::commit`]'s job, done for many articles at once. The order is what
-//! makes a crash harmless: the article is durable in the outbox before the dump leaves the
-//! inbox, and an error file is durable before a bad dump leaves it. Whatever goes wrong is
-//! reported as an [`Outcome`] for the service to act on; nothing here panics on bad input,
-//! and a panic in the engine is caught and treated as a bad dump, so one poisonous file
-//! cannot stop the service or come back forever.
+//! runtime (whose threads must stay free for events, signals and timers). It comes in two
+//! steps, because they are limited by different things: [`prepare`] reads and cleans a
+//! dump into the bytes of its article (CPU: one worker per core is enough), and [`write`]
+//! puts them in the outbox with their content synced (waiting for the disk: several writes
+//! in flight make a disk sync each far cheaper, see [`super::commit`]). Making the name
+//! durable, and only then moving the dump out of the inbox, is [`super::commit`]'s job,
+//! done for many articles at once. The order is what makes a crash harmless: the article
+//! is durable in the outbox before the dump leaves the inbox, and an error file is durable
+//! before a bad dump leaves it. Whatever goes wrong is reported as an [`Outcome`] for the
+//! service to act on; nothing here panics on bad input, and a panic in the engine is
+//! caught and treated as a bad dump, so one poisonous file cannot stop the service or come
+//! back forever.
 
 use super::config::AfterSuccess;
 use super::disposition::{self, Failure};
@@ -50,21 +53,37 @@ pub enum Outcome {
     Gone,
 }
 
-/// What a worker made of a dump.
+/// How far a dump got on a worker.
 #[derive(Debug)]
 pub enum Step {
     /// Nothing left to do but report this.
     Done(Outcome),
+    /// Cleaned: its article is ready to be written ([`write`]).
+    Rendered(Rendered),
     /// The article is written under its final name; the outbox folder still needs a sync
-    /// before the dump may leave the inbox.
+    /// before the dump may leave the inbox ([`super::commit`]).
     Written(Written),
+}
+
+/// A cleaned dump and the bytes of its article, waiting to be written.
+#[derive(Debug)]
+pub struct Rendered {
+    pub entry: Entry,
+    name: String,
+    bytes: String,
 }
 
 /// An article written by a worker, waiting for its commit.
 #[derive(Debug)]
 pub struct Written {
-    pub input: PathBuf,
+    pub entry: Entry,
     pub output: PathBuf,
+}
+
+/// A dump on its way through the pipeline, with what its log line will say.
+#[derive(Debug)]
+pub struct Entry {
+    pub input: PathBuf,
     before: Identity,
     site: String,
     rule: String,
@@ -72,21 +91,24 @@ pub struct Written {
     started: Instant,
 }
 
-impl Written {
+impl Entry {
     /// Whether the dump is still the file that was cleaned (not rewritten or replaced).
     pub fn unchanged(&self) -> bool {
         identity(&self.input) == Some(self.before)
     }
+}
 
+impl Written {
     /// The one log line of a cleaned article, once its dump has left the inbox.
     pub fn log_cleaned(&self) {
+        let e = &self.entry;
         tracing::info!(
-            input = %self.input.display(),
+            input = %e.input.display(),
             output = %self.output.display(),
-            site = %self.site,
-            rule = %self.rule,
-            removed = self.removed,
-            ms = self.started.elapsed().as_millis() as u64,
+            site = %e.site,
+            rule = %e.rule,
+            removed = e.removed,
+            ms = e.started.elapsed().as_millis() as u64,
             "cleaned"
         );
     }
@@ -120,17 +142,23 @@ fn identity(path: &Path) -> Option<Identity> {
 /// Cleans `path` with the rules in force and does all that follows, commit included.
 /// Never panics. (The service runs [`prepare`] on workers and commits in groups instead.)
 pub fn process(path: &Path, rules: &Current, settings: &Settings) -> Outcome {
-    match prepare(path, rules, settings) {
-        Step::Done(outcome) => outcome,
-        Step::Written(written) => super::commit::commit(vec![written], settings)
-            .pop()
-            .map(|(_, outcome)| outcome)
-            .expect("one outcome per article"),
+    let mut step = prepare(path, rules, settings);
+    loop {
+        step = match step {
+            Step::Done(outcome) => return outcome,
+            Step::Rendered(rendered) => write(rendered, settings),
+            Step::Written(written) => {
+                return super::commit::commit(vec![written], settings)
+                    .pop()
+                    .map(|(_, outcome)| outcome)
+                    .expect("one outcome per article")
+            }
+        }
     }
 }
 
-/// Cleans `path` with the rules in force and writes its article (or quarantines a bad
-/// dump). Never panics.
+/// Cleans `path` with the rules in force into the bytes of its article (or quarantines a
+/// bad dump). Never panics.
 pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
     let Some(before) = identity(path) else {
         return Step::Done(Outcome::Gone);
@@ -194,12 +222,11 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
         // Still being written, or replaced: an article of what was read would be a torn one.
         return Step::Done(Outcome::Changed);
     }
-    let name = output::file_name(&article, settings.format);
-    let bytes = output::render(&article, settings.format);
-    match output::write_renamed(&settings.outbox, &name, bytes.as_bytes()) {
-        Ok(output) => Step::Written(Written {
+    Step::Rendered(Rendered {
+        name: output::file_name(&article, settings.format),
+        bytes: output::render(&article, settings.format),
+        entry: Entry {
             input: path.to_path_buf(),
-            output,
             before,
             site: article
                 .site
@@ -212,7 +239,15 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
                 .unwrap_or_else(|| crate::rules::GENERIC_FILE.to_string()),
             removed: article.removed.len(),
             started,
-        }),
+        },
+    })
+}
+
+/// Writes a cleaned dump's article into the outbox, content synced, under its final name.
+pub fn write(rendered: Rendered, settings: &Settings) -> Step {
+    let Rendered { entry, name, bytes } = rendered;
+    match output::write_renamed(&settings.outbox, &name, bytes.as_bytes()) {
+        Ok(output) => Step::Written(Written { entry, output }),
         Err(e) => Step::Done(Outcome::OutboxError(format!(
             "cannot write {}: {e}",
             settings.outbox.join(&name).display()
