@@ -95,3 +95,60 @@ fn dispose(w: &Written, settings: &Settings, no_dir: Option<&std::io::Error>) ->
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Format;
+    use crate::service::pipeline::{self, Step};
+    use crate::service::reload::Reloader;
+
+    fn written(path: &std::path::Path, settings: &Settings) -> Written {
+        let rules = Reloader::start(&settings.rules_dir).unwrap().current();
+        let Step::Rendered(rendered) = pipeline::prepare(path, &rules, settings) else {
+            panic!("not cleaned")
+        };
+        match pipeline::write(rendered, settings) {
+            Step::Written(w) => w,
+            other => panic!("not written: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_batch_moves_its_dumps_once_durable_and_leaves_changed_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        for d in ["inbox", "outbox", "rules"] {
+            std::fs::create_dir(dir.path().join(d)).unwrap();
+        }
+        let settings = Settings {
+            inbox: dir.path().join("inbox"),
+            outbox: dir.path().join("outbox"),
+            failed_dir: dir.path().join("inbox/failed"),
+            processed_dir: dir.path().join("inbox/processed"),
+            format: Format::Markdown,
+            after: AfterSuccess::Move,
+            rules_dir: dir.path().join("rules"),
+        };
+        let a = settings.inbox.join("a.txt");
+        let b = settings.inbox.join("b.txt");
+        std::fs::write(&a, "Title A\n\nThe first story, whole.\n").unwrap();
+        std::fs::write(&b, "Title B\n\nThe second story, whole.\n").unwrap();
+        let batch = vec![written(&a, &settings), written(&b, &settings)];
+        // b is rewritten by its sender after its article was written.
+        std::fs::write(&b, "Title B\n\nThe second story, now longer than before.\n").unwrap();
+        let outcomes = commit(batch, &settings);
+        assert!(
+            matches!(&outcomes[0], (p, Outcome::Cleaned { output }) if *p == a && output.is_file())
+        );
+        assert_eq!(outcomes[1], (b.clone(), Outcome::Changed));
+        assert!(!a.exists() && settings.processed_dir.join("a.txt").is_file());
+        assert!(b.is_file(), "a changed dump stays in the inbox");
+
+        // An outbox that cannot be synced keeps every dump of the batch where it is.
+        let batch = vec![written(&b, &settings)];
+        std::fs::remove_dir_all(&settings.outbox).unwrap();
+        let outcomes = commit(batch, &settings);
+        assert!(matches!(&outcomes[0], (p, Outcome::OutboxError(_)) if *p == b));
+        assert!(b.is_file());
+    }
+}
