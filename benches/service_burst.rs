@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo bench --bench service_burst                       # 10,000 files, 200 latency drops
-//! cargo bench --bench service_burst -- --files 2000 --drops 50 --workers 2 --dir /mnt/disk
+//! cargo bench --bench service_burst -- --files 2000 --drops 50 --workers 2 --writers 8 --dir DIR
 //! ```
 //!
 //! Two phases, on one running service:
@@ -37,6 +37,7 @@ struct Args {
     files: usize,
     drops: usize,
     workers: usize,
+    writers: Option<usize>,
     dir: Option<PathBuf>,
 }
 
@@ -45,6 +46,7 @@ fn args() -> Args {
         files: 10_000,
         drops: 200,
         workers: 0,
+        writers: None,
         dir: None,
     };
     let mut it = std::env::args().skip(1);
@@ -57,6 +59,9 @@ fn args() -> Args {
             "--files" => a.files = value().parse().unwrap_or_else(|_| usage("bad --files")),
             "--drops" => a.drops = value().parse().unwrap_or_else(|_| usage("bad --drops")),
             "--workers" => a.workers = value().parse().unwrap_or_else(|_| usage("bad --workers")),
+            "--writers" => {
+                a.writers = Some(value().parse().unwrap_or_else(|_| usage("bad --writers")))
+            }
             "--dir" => a.dir = Some(PathBuf::from(value())),
             // What `cargo bench` passes to every bench target.
             "--bench" => {}
@@ -68,7 +73,7 @@ fn args() -> Args {
 
 fn usage(why: &str) -> ! {
     eprintln!(
-        "service_burst: {why}\nusage: cargo bench --bench service_burst -- [--files N] [--drops N] [--workers N] [--dir DIR]"
+        "service_burst: {why}\nusage: cargo bench --bench service_burst -- [--files N] [--drops N] [--workers N] [--writers N] [--dir DIR]"
     );
     std::process::exit(2)
 }
@@ -155,16 +160,17 @@ struct Service {
 }
 
 impl Service {
-    fn start(root: &Path, workers: usize) -> Service {
+    fn start(root: &Path, args: &Args) -> Service {
         let config = root.join("copydesk.toml");
-        fs::write(
-            &config,
-            format!(
-                "inbox = \"inbox\"\noutbox = \"outbox\"\nrules = {:?}\nworkers = {workers}\n",
-                Path::new(REPO).join("rules")
-            ),
-        )
-        .unwrap();
+        let mut text = format!(
+            "inbox = \"inbox\"\noutbox = \"outbox\"\nrules = {:?}\nworkers = {}\n",
+            Path::new(REPO).join("rules"),
+            args.workers
+        );
+        if let Some(writers) = args.writers {
+            text.push_str(&format!("writers = {writers}\n"));
+        }
+        fs::write(&config, text).unwrap();
         let child = Command::new(BIN)
             .arg("run")
             .arg("--config")
@@ -273,7 +279,7 @@ fn main() {
     // Start from a quiet disk, so the staging writes are not flushed during the burst.
     let _ = Command::new("sync").status();
 
-    let service = Service::start(root, args.workers);
+    let service = Service::start(root, &args);
     let mut arrivals = Arrivals::watch(&processed);
     let cpu_before = service.cpu_seconds();
 
@@ -339,10 +345,15 @@ fn main() {
 
     let rate = args.files as f64 / elapsed.as_secs_f64();
     println!(
-        "service_burst: copydesk run, {} worker(s) (0 = one per core), inbox under {}",
+        "service_burst: copydesk run, workers = {} (0 = one per core), writers = {}, inbox under {}",
         args.workers,
+        args.writers
+            .map_or("default".to_string(), |w| w.to_string()),
         root.parent().unwrap_or(root).display()
     );
+    if arrivals.lost {
+        println!("(inotify lost events: the burst time is an upper bound, to the next second)");
+    }
     println!(
         "burst:   {} files in {:.2} s = {:.0} files/s (renames took {}), {:.2} CPU s in the service",
         args.files,
