@@ -12,6 +12,7 @@
 //! - [`commit`]: group commit: one outbox sync for many articles, then their dumps leave
 //!   the inbox;
 //! - [`disposition`]: moving dumps to `processed/` or `failed/` (with an error file);
+//! - [`pools`]: the threads for cleaning and for writing;
 //! - [`reload`]: hot reload of the rules;
 //! - [`status`]: the status file and `copydesk status`;
 //! - [`sweep`]: temp files left by a crash;
@@ -26,6 +27,7 @@ pub mod config;
 pub mod discover;
 pub mod disposition;
 pub mod pipeline;
+pub mod pools;
 pub mod reload;
 pub mod settle;
 pub mod status;
@@ -89,22 +91,25 @@ pub fn run(config: Config) -> Result<(), StartError> {
         tracing::info!(files = swept, "removed temp files left by an earlier run");
     }
     let workers = config.worker_count();
+    let pools = pools::Pools::new(workers, config.writers)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        // The workers, the writers, the committer, and the loop's own blocking sections.
-        .max_blocking_threads(workers + config.writers + 3)
+        // The committer and the loop's own blocking sections; the work has `pools`.
+        .max_blocking_threads(4)
         .enable_all()
         .thread_name("copydesk")
         .build()?;
+    let service = Service::new(config, reloader, workers, &pools);
     let result = runtime.block_on(async move {
         // On a worker thread (not block_on's), so blocking sections can use block_in_place.
-        tokio::spawn(Service::new(config, reloader, workers).serve())
+        tokio::spawn(service.serve())
             .await
             .map_err(|e| std::io::Error::other(format!("the service task failed: {e}")))?
     });
     // Workers still busy after the shutdown timeout are abandoned: their dumps are still
     // in the inbox and get cleaned on the next start.
     runtime.shutdown_timeout(Duration::from_millis(100));
+    pools.shutdown();
     result.map_err(StartError::Io)
 }
 
@@ -118,6 +123,8 @@ fn absolute(mut config: Config) -> std::io::Result<Config> {
 struct Service {
     config: Config,
     workers: usize,
+    cleaning: tokio::runtime::Handle,
+    writing: tokio::runtime::Handle,
     settings: Arc<Settings>,
     tracker: Tracker,
     reloader: Reloader,
@@ -148,7 +155,7 @@ struct Service {
 }
 
 impl Service {
-    fn new(config: Config, reloader: Reloader, workers: usize) -> Service {
+    fn new(config: Config, reloader: Reloader, workers: usize, pools: &pools::Pools) -> Service {
         let settings = Arc::new(Settings {
             inbox: config.inbox.clone(),
             outbox: config.outbox.clone(),
@@ -161,6 +168,8 @@ impl Service {
         Service {
             tracker: Tracker::new(config.settle, config.queue),
             workers,
+            cleaning: pools.cleaning(),
+            writing: pools.writing(),
             settings,
             reloader,
             jobs: JoinSet::new(),
@@ -423,10 +432,13 @@ impl Service {
             };
             let settings = Arc::clone(&self.settings);
             let rules = self.reloader.current();
-            self.jobs.spawn_blocking(move || {
-                let step = pipeline::prepare(&path, &rules, &settings);
-                (path, step)
-            });
+            self.jobs.spawn_blocking_on(
+                move || {
+                    let step = pipeline::prepare(&path, &rules, &settings);
+                    (path, step)
+                },
+                &self.cleaning,
+            );
         }
     }
 
@@ -438,8 +450,10 @@ impl Service {
             };
             let settings = Arc::clone(&self.settings);
             let path = rendered.entry.input.clone();
-            self.writes
-                .spawn_blocking(move || (path, pipeline::write(rendered, &settings)));
+            self.writes.spawn_blocking_on(
+                move || (path, pipeline::write(rendered, &settings)),
+                &self.writing,
+            );
         }
     }
 

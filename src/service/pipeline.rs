@@ -73,7 +73,7 @@ pub struct Rendered {
     bytes: String,
 }
 
-/// An article written by a worker, waiting for its commit.
+/// An article written by a writer, waiting for its group commit.
 #[derive(Debug)]
 pub struct Written {
     pub entry: Entry,
