@@ -1,4 +1,6 @@
 //! Atomic, durable writes: temp file in the same folder, fsync, rename, fsync the folder.
+//! [`write_renamed`] stops before the folder sync, for callers that sync one folder once
+//! for many files.
 //!
 //! A reader (or a crash) sees either no file or the whole file, never half of one. Temp
 //! names start with a dot and end in `.tmp`, so nothing that lists outputs mistakes them
@@ -13,6 +15,19 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `bytes` to `dir/name` atomically and durably; returns the final path.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    let target = write_renamed(dir, name, bytes)?;
+    sync_dir(dir)?;
+    Ok(target)
+}
+
+/// Writes `bytes` to `dir/name` atomically, with its content durable but not yet its name:
+/// the temp file is synced, then renamed, and the folder is left for the caller to sync.
+///
+/// This is the half of [`write_atomic`] that can be done file by file; syncing the folder
+/// once after many of these makes them all durable at the cost of one sync (group commit).
+/// A crash before that sync leaves either no `dir/name` or the whole file, never a torn one,
+/// because the content was synced before the rename.
+pub fn write_renamed(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     let target = dir.join(name);
     let tmp = dir.join(format!(
         ".{name}.{}-{}.tmp",
@@ -23,8 +38,7 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf>
         let mut f = File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        fs::rename(&tmp, &target)?;
-        sync_dir(dir)
+        fs::rename(&tmp, &target)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);

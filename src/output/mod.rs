@@ -5,7 +5,7 @@ mod atomic;
 mod markdown;
 mod naming;
 
-pub use atomic::write_atomic;
+pub use atomic::{sync_dir, write_atomic, write_renamed};
 pub use markdown::{parse_markdown, render_markdown};
 pub use naming::file_name;
 

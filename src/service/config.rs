@@ -25,6 +25,10 @@ pub struct Config {
     pub format: Format,
     /// Files cleaned at the same time; 0 means one per core.
     pub workers: usize,
+    /// Articles being written to the outbox at the same time. A write mostly waits for the
+    /// disk to sync it, not for a core, and disks sync several writes in flight far faster
+    /// than one after another, so this is independent of `workers` and larger.
+    pub writers: usize,
     /// At most this many files are tracked at once (settling, waiting or in flight); the
     /// rest wait in the inbox and are picked up by a rescan as room frees.
     pub queue: usize,
@@ -72,6 +76,7 @@ impl Default for Config {
             rules: PathBuf::from("rules"),
             format: Format::Markdown,
             workers: 0,
+            writers: 8,
             queue: 10_000,
             processed: AfterSuccess::Move,
             settle: Duration::from_secs(1),
@@ -146,6 +151,9 @@ impl Config {
     fn validate(&self) -> Result<(), String> {
         if self.queue == 0 {
             return Err("`queue` must be at least 1".into());
+        }
+        if self.writers == 0 {
+            return Err("`writers` must be at least 1".into());
         }
         for (name, value) in [
             ("poll_interval", self.poll_interval),

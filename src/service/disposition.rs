@@ -18,6 +18,12 @@ use std::path::{Path, PathBuf};
 /// Moves `file` into `dir` (created if needed) under its own name or a free numbered one.
 pub fn move_into(file: &Path, dir: &Path) -> io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
+    move_into_existing(file, dir)
+}
+
+/// [`move_into`] for a `dir` known to exist (a group commit creates it once per batch).
+/// The move is not synced: the caller syncs both folders once for many moves.
+pub fn move_into_existing(file: &Path, dir: &Path) -> io::Result<PathBuf> {
     let name = file_name(file)?;
     let target = free_name(dir, &name, &[]);
     std::fs::rename(file, &target)?;

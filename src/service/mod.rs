@@ -8,8 +8,11 @@
 //! - [`config`]: the settings (file, flags, defaults);
 //! - [`discover`]: which names are dumps, listing and watching the inbox;
 //! - [`settle`]: which files are complete, each handed out once;
-//! - [`pipeline`]: one file on a worker: clean, write, dispose;
+//! - [`pipeline`]: one file on a worker: clean it, write its article;
+//! - [`commit`]: group commit: one outbox sync for many articles, then their dumps leave
+//!   the inbox;
 //! - [`disposition`]: moving dumps to `processed/` or `failed/` (with an error file);
+//! - [`pools`]: the threads for cleaning and for writing;
 //! - [`reload`]: hot reload of the rules;
 //! - [`status`]: the status file and `copydesk status`;
 //! - [`sweep`]: temp files left by a crash;
@@ -19,10 +22,12 @@
 //! catches whatever they miss), writes are atomic and durable before a dump leaves the
 //! inbox, and bad input is quarantined with its reason, never dropped.
 
+pub mod commit;
 pub mod config;
 pub mod discover;
 pub mod disposition;
 pub mod pipeline;
+pub mod pools;
 pub mod reload;
 pub mod settle;
 pub mod status;
@@ -32,10 +37,10 @@ pub mod systemd;
 pub use config::{AfterSuccess, Config, Overrides};
 
 use discover::Hint;
-use pipeline::{Outcome, Settings};
+use pipeline::{Outcome, Rendered, Settings, Step, Written};
 use reload::Reloader;
 use settle::Tracker;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -86,21 +91,25 @@ pub fn run(config: Config) -> Result<(), StartError> {
         tracing::info!(files = swept, "removed temp files left by an earlier run");
     }
     let workers = config.worker_count();
+    let pools = pools::Pools::new(workers, config.writers)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(workers + 2)
+        // The committer and the loop's own blocking sections; the work has `pools`.
+        .max_blocking_threads(4)
         .enable_all()
         .thread_name("copydesk")
         .build()?;
+    let service = Service::new(config, reloader, workers, &pools);
     let result = runtime.block_on(async move {
         // On a worker thread (not block_on's), so blocking sections can use block_in_place.
-        tokio::spawn(Service::new(config, reloader, workers).serve())
+        tokio::spawn(service.serve())
             .await
             .map_err(|e| std::io::Error::other(format!("the service task failed: {e}")))?
     });
     // Workers still busy after the shutdown timeout are abandoned: their dumps are still
     // in the inbox and get cleaned on the next start.
     runtime.shutdown_timeout(Duration::from_millis(100));
+    pools.shutdown();
     result.map_err(StartError::Io)
 }
 
@@ -114,10 +123,22 @@ fn absolute(mut config: Config) -> std::io::Result<Config> {
 struct Service {
     config: Config,
     workers: usize,
+    cleaning: tokio::runtime::Handle,
+    writing: tokio::runtime::Handle,
     settings: Arc<Settings>,
     tracker: Tracker,
     reloader: Reloader,
-    jobs: JoinSet<(PathBuf, Outcome)>,
+    /// Files being cleaned (at most `workers`).
+    jobs: JoinSet<(PathBuf, Step)>,
+    /// Cleaned files waiting for a writer; cleaning pauses while `writers` of them wait.
+    rendered: VecDeque<Rendered>,
+    /// Articles being written (at most `config.writers`).
+    writes: JoinSet<(PathBuf, Step)>,
+    /// Articles written, waiting for the next group commit.
+    written: VecDeque<Written>,
+    /// The group commit under way, if any (never more than one), and how many files it has.
+    commits: JoinSet<Vec<(PathBuf, Outcome)>>,
+    committing: usize,
     started_at: String,
     processed: u64,
     failed: u64,
@@ -134,8 +155,9 @@ struct Service {
 }
 
 impl Service {
-    fn new(config: Config, reloader: Reloader, workers: usize) -> Service {
+    fn new(config: Config, reloader: Reloader, workers: usize, pools: &pools::Pools) -> Service {
         let settings = Arc::new(Settings {
+            inbox: config.inbox.clone(),
             outbox: config.outbox.clone(),
             failed_dir: config.failed_dir(),
             processed_dir: config.processed_dir(),
@@ -146,9 +168,16 @@ impl Service {
         Service {
             tracker: Tracker::new(config.settle, config.queue),
             workers,
+            cleaning: pools.cleaning(),
+            writing: pools.writing(),
             settings,
             reloader,
             jobs: JoinSet::new(),
+            rendered: VecDeque::new(),
+            writes: JoinSet::new(),
+            written: VecDeque::new(),
+            commits: JoinSet::new(),
+            committing: 0,
             started_at: now_rfc3339(),
             processed: 0,
             failed: 0,
@@ -210,6 +239,7 @@ impl Service {
 
         let signal_name = loop {
             self.dispatch();
+            self.start_commit();
             let deadline = self.next_deadline();
             tokio::select! {
                 _ = sigterm.recv() => break "SIGTERM",
@@ -229,6 +259,8 @@ impl Service {
                     self.hints(batch);
                 }
                 Some(done) = self.jobs.join_next(), if !self.jobs.is_empty() => self.finished(done),
+                Some(done) = self.writes.join_next(), if !self.writes.is_empty() => self.finished(done),
+                Some(done) = self.commits.join_next(), if !self.commits.is_empty() => self.committed(done),
                 _ = self.wake.notified() => {}
                 _ = scan_timer.tick() => {
                     self.rescan.store(true, Ordering::Relaxed);
@@ -250,19 +282,23 @@ impl Service {
         systemd::stopping();
         tracing::info!(
             signal = signal_name,
-            in_flight = self.jobs.len(),
+            in_flight = self.in_flight(),
             processed = self.processed,
             failed = self.failed,
             "stopping: taking no new files, finishing those in flight"
         );
         self.report("stopping");
         let deadline = Instant::now() + self.config.shutdown_timeout;
-        while !self.jobs.is_empty() {
+        while self.in_flight() > 0 {
+            self.start_writes();
+            self.start_commit();
             tokio::select! {
-                Some(done) = self.jobs.join_next() => self.finished(done),
+                Some(done) = self.jobs.join_next(), if !self.jobs.is_empty() => self.finished(done),
+                Some(done) = self.writes.join_next(), if !self.writes.is_empty() => self.finished(done),
+                Some(done) = self.commits.join_next(), if !self.commits.is_empty() => self.committed(done),
                 _ = tokio::time::sleep_until(deadline) => {
                     tracing::warn!(
-                        in_flight = self.jobs.len(),
+                        in_flight = self.in_flight(),
                         "shutdown timeout: stopping without the files still in flight; they stay in the inbox for the next start"
                     );
                     break;
@@ -383,33 +419,99 @@ impl Service {
         });
     }
 
-    /// Starts complete files on free workers, unless the outbox is being waited for.
+    /// Starts cleaned files on free writers and complete files on free workers, unless the
+    /// outbox is being waited for.
     fn dispatch(&mut self) {
         if self.paused_until.is_some() {
             return;
         }
-        while self.jobs.len() < self.workers {
+        self.start_writes();
+        while self.jobs.len() < self.workers && self.rendered.len() < self.config.writers {
             let Some(path) = self.tracker.take_ready() else {
                 break;
             };
             let settings = Arc::clone(&self.settings);
             let rules = self.reloader.current();
-            self.jobs.spawn_blocking(move || {
-                let outcome = pipeline::process(&path, &rules, &settings);
-                (path, outcome)
-            });
+            self.jobs.spawn_blocking_on(
+                move || {
+                    let step = pipeline::prepare(&path, &rules, &settings);
+                    (path, step)
+                },
+                &self.cleaning,
+            );
         }
     }
 
-    fn finished(&mut self, done: Result<(PathBuf, Outcome), tokio::task::JoinError>) {
-        let (path, outcome) = match done {
+    /// Hands cleaned files to free writers.
+    fn start_writes(&mut self) {
+        while self.writes.len() < self.config.writers {
+            let Some(rendered) = self.rendered.pop_front() else {
+                break;
+            };
+            let settings = Arc::clone(&self.settings);
+            let path = rendered.entry.input.clone();
+            self.writes.spawn_blocking_on(
+                move || (path, pipeline::write(rendered, &settings)),
+                &self.writing,
+            );
+        }
+    }
+
+    /// Files taken by workers and not yet done: being cleaned or written, or written and
+    /// waiting for (or in) a group commit.
+    fn in_flight(&self) -> usize {
+        self.jobs.len()
+            + self.rendered.len()
+            + self.writes.len()
+            + self.written.len()
+            + self.committing
+    }
+
+    /// Commits the articles written so far, unless a commit is under way (its end starts
+    /// the next one). Nothing waits for a batch to fill, so a lone file goes at once.
+    fn start_commit(&mut self) {
+        if !self.commits.is_empty() || self.written.is_empty() {
+            return;
+        }
+        let n = self.written.len().min(commit::MAX_BATCH);
+        let batch: Vec<Written> = self.written.drain(..n).collect();
+        self.committing = batch.len();
+        let settings = Arc::clone(&self.settings);
+        self.commits
+            .spawn_blocking(move || commit::commit(batch, &settings));
+    }
+
+    fn finished(&mut self, done: Result<(PathBuf, Step), tokio::task::JoinError>) {
+        let (path, step) = match done {
             Ok(done) => done,
             Err(e) => {
-                // `process` catches panics, so this is a cancelled task at shutdown.
+                // `prepare` catches panics, so this is a cancelled task at shutdown.
                 tracing::error!(error = %e, "a worker stopped unexpectedly");
                 return;
             }
         };
+        match step {
+            Step::Rendered(rendered) => self.rendered.push_back(rendered),
+            Step::Written(written) => self.written.push_back(written),
+            Step::Done(outcome) => self.outcome(path, outcome),
+        }
+    }
+
+    fn committed(&mut self, done: Result<Vec<(PathBuf, Outcome)>, tokio::task::JoinError>) {
+        self.committing = 0;
+        match done {
+            Ok(outcomes) => {
+                for (path, outcome) in outcomes {
+                    self.outcome(path, outcome);
+                }
+            }
+            // Its dumps stay in the inbox (and busy here): only a shutdown cancels a commit.
+            Err(e) => tracing::error!(error = %e, "a commit stopped unexpectedly"),
+        }
+    }
+
+    /// Acts on how one file ended.
+    fn outcome(&mut self, path: PathBuf, outcome: Outcome) {
         let now = std::time::Instant::now();
         match outcome {
             Outcome::Cleaned { .. } | Outcome::Failed { .. } | Outcome::Gone => {
@@ -503,7 +605,7 @@ impl Service {
             retries: self.retries,
             settling: counts.settling,
             queued: counts.ready,
-            in_flight: self.jobs.len(),
+            in_flight: self.in_flight(),
             outbox_error: self.outbox_error.clone(),
             rules: status::RulesStatus {
                 dir: self.config.rules.display().to_string(),
@@ -521,7 +623,7 @@ impl Service {
             self.processed,
             self.failed,
             c.ready,
-            self.jobs.len(),
+            self.in_flight(),
             if self.outbox_error.is_some() {
                 ", OUTBOX NOT WRITABLE"
             } else {

@@ -1,12 +1,18 @@
-//! One dump, start to finish, on a worker thread: clean, write the article, dispose.
+//! One dump on worker threads: clean it and write its article, or refuse it.
 //!
 //! This is the CPU and disk work, so it runs on blocking threads, never on the async
-//! runtime (whose threads must stay free for events, signals and timers). The order is
-//! what makes a crash harmless: the article is durable in the outbox before the dump
-//! leaves the inbox, and an error file is durable before a bad dump leaves it. Whatever
-//! goes wrong is reported as an [`Outcome`] for the service to act on; nothing here panics
-//! on bad input, and a panic in the engine is caught and treated as a bad dump, so one
-//! poisonous file cannot stop the service or come back forever.
+//! runtime (whose threads must stay free for events, signals and timers). It comes in two
+//! steps, because they are limited by different things: [`prepare`] reads and cleans a
+//! dump into the bytes of its article (CPU: one worker per core is enough), and [`write`]
+//! puts them in the outbox with their content synced (waiting for the disk: several writes
+//! in flight make a disk sync each far cheaper, see [`super::commit`]). Making the name
+//! durable, and only then moving the dump out of the inbox, is [`super::commit`]'s job,
+//! done for many articles at once. The order is what makes a crash harmless: the article
+//! is durable in the outbox before the dump leaves the inbox, and an error file is durable
+//! before a bad dump leaves it. Whatever goes wrong is reported as an [`Outcome`] for the
+//! service to act on; nothing here panics on bad input, and a panic in the engine is
+//! caught and treated as a bad dump, so one poisonous file cannot stop the service or come
+//! back forever.
 
 use super::config::AfterSuccess;
 use super::disposition::{self, Failure};
@@ -20,6 +26,7 @@ use std::time::{Instant, SystemTime};
 /// Where a worker puts things; the same for every file.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    pub inbox: PathBuf,
     pub outbox: PathBuf,
     pub failed_dir: PathBuf,
     pub processed_dir: PathBuf,
@@ -44,6 +51,67 @@ pub enum Outcome {
     Changed,
     /// The dump disappeared before it could be read (someone else took it).
     Gone,
+}
+
+/// How far a dump got on a worker.
+#[derive(Debug)]
+pub enum Step {
+    /// Nothing left to do but report this.
+    Done(Outcome),
+    /// Cleaned: its article is ready to be written ([`write`]).
+    Rendered(Rendered),
+    /// The article is written under its final name; the outbox folder still needs a sync
+    /// before the dump may leave the inbox ([`super::commit`]).
+    Written(Written),
+}
+
+/// A cleaned dump and the bytes of its article, waiting to be written.
+#[derive(Debug)]
+pub struct Rendered {
+    pub entry: Entry,
+    name: String,
+    bytes: String,
+}
+
+/// An article written by a writer, waiting for its group commit.
+#[derive(Debug)]
+pub struct Written {
+    pub entry: Entry,
+    pub output: PathBuf,
+}
+
+/// A dump on its way through the pipeline, with what its log line will say.
+#[derive(Debug)]
+pub struct Entry {
+    pub input: PathBuf,
+    before: Identity,
+    site: String,
+    rule: String,
+    removed: usize,
+    started: Instant,
+}
+
+impl Entry {
+    /// Whether the dump is still the file that was cleaned (not rewritten or replaced).
+    pub fn unchanged(&self) -> bool {
+        identity(&self.input) == Some(self.before)
+    }
+}
+
+impl Written {
+    /// The one log line of a cleaned article, once its dump has left the inbox.
+    pub fn log_cleaned(&self) {
+        let e = &self.entry;
+        tracing::info!(
+            input = %e.input.display(),
+            output = %self.output.display(),
+            site = %e.site,
+            rule = %e.rule,
+            removed = e.removed,
+            ms = e.started.elapsed().as_millis() as u64,
+            "cleaned"
+        );
+    }
 }
 
 /// What a file is: if any of it changes between reading and disposing, it is not the
@@ -71,30 +139,51 @@ fn identity(path: &Path) -> Option<Identity> {
     })
 }
 
-/// Cleans `path` with the rules in force and does what follows. Never panics.
+/// Cleans `path` with the rules in force and does all that follows, commit included.
+/// Never panics. (The service runs [`prepare`] on workers and commits in groups instead.)
 pub fn process(path: &Path, rules: &Current, settings: &Settings) -> Outcome {
+    let mut step = prepare(path, rules, settings);
+    loop {
+        step = match step {
+            Step::Done(outcome) => return outcome,
+            Step::Rendered(rendered) => write(rendered, settings),
+            Step::Written(written) => {
+                return super::commit::commit(vec![written], settings)
+                    .pop()
+                    .map(|(_, outcome)| outcome)
+                    .expect("one outcome per article")
+            }
+        }
+    }
+}
+
+/// Cleans `path` with the rules in force into the bytes of its article (or quarantines a
+/// bad dump). Never panics.
+pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
     let Some(before) = identity(path) else {
-        return Outcome::Gone;
+        return Step::Done(Outcome::Gone);
     };
     let loaded = rules.get();
     let started = Instant::now();
     let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         loaded.engine.clean_file(path, &Options::default())
     }));
-    let rules_in_force = format!(
-        "{} ({} site file(s), loaded {})",
-        settings.rules_dir.display(),
-        loaded.sites,
-        loaded.loaded_at
-    );
+    let rules_in_force = || {
+        format!(
+            "{} ({} site file(s), loaded {})",
+            settings.rules_dir.display(),
+            loaded.sites,
+            loaded.loaded_at
+        )
+    };
     let article = match cleaned {
         Ok(Ok(article)) => article,
         Ok(Err(InputError::Io { source, .. })) if source.kind() == std::io::ErrorKind::NotFound => {
-            return Outcome::Gone
+            return Step::Done(Outcome::Gone)
         }
-        Ok(Err(e)) if may_pass(&e) => return Outcome::Retry(e.to_string()),
+        Ok(Err(e)) if may_pass(&e) => return Step::Done(Outcome::Retry(e.to_string())),
         Ok(Err(e)) => {
-            return fail(
+            return Step::Done(fail(
                 path,
                 before,
                 settings,
@@ -103,10 +192,10 @@ pub fn process(path: &Path, rules: &Current, settings: &Settings) -> Outcome {
                     rule:
                         "none: the dump was refused while being read, before a site rule was chosen"
                             .into(),
-                    rules: rules_in_force,
+                    rules: rules_in_force(),
                     when: super::now_rfc3339(),
                 },
-            )
+            ))
         }
         Err(panic) => {
             let what = panic
@@ -114,7 +203,7 @@ pub fn process(path: &Path, rules: &Current, settings: &Settings) -> Outcome {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            return fail(
+            return Step::Done(fail(
                 path,
                 before,
                 settings,
@@ -123,54 +212,47 @@ pub fn process(path: &Path, rules: &Current, settings: &Settings) -> Outcome {
                         "copydesk crashed while cleaning this dump ({what}); this is a bug in copydesk: please report it with this file"
                     ),
                     rule: "unknown: the crash happened while the rules were applied".into(),
-                    rules: rules_in_force,
+                    rules: rules_in_force(),
                     when: super::now_rfc3339(),
                 },
-            );
+            ));
         }
     };
     if identity(path) != Some(before) {
         // Still being written, or replaced: an article of what was read would be a torn one.
-        return Outcome::Changed;
+        return Step::Done(Outcome::Changed);
     }
-    let name = output::file_name(&article, settings.format);
-    let bytes = output::render(&article, settings.format);
-    let written = match output::write_atomic(&settings.outbox, &name, bytes.as_bytes()) {
-        Ok(p) => p,
-        Err(e) => {
-            return Outcome::OutboxError(format!(
-                "cannot write {}: {e}",
-                settings.outbox.join(&name).display()
-            ))
-        }
-    };
-    if identity(path) != Some(before) {
-        return Outcome::Changed;
+    Step::Rendered(Rendered {
+        name: output::file_name(&article, settings.format),
+        bytes: output::render(&article, settings.format),
+        entry: Entry {
+            input: path.to_path_buf(),
+            before,
+            site: article
+                .site
+                .as_ref()
+                .map_or_else(|| "-".to_string(), |s| s.id.clone()),
+            rule: article
+                .rule
+                .file
+                .clone()
+                .unwrap_or_else(|| crate::rules::GENERIC_FILE.to_string()),
+            removed: article.removed.len(),
+            started,
+        },
+    })
+}
+
+/// Writes a cleaned dump's article into the outbox, content synced, under its final name.
+pub fn write(rendered: Rendered, settings: &Settings) -> Step {
+    let Rendered { entry, name, bytes } = rendered;
+    match output::write_renamed(&settings.outbox, &name, bytes.as_bytes()) {
+        Ok(output) => Step::Written(Written { entry, output }),
+        Err(e) => Step::Done(Outcome::OutboxError(format!(
+            "cannot write {}: {e}",
+            settings.outbox.join(&name).display()
+        ))),
     }
-    let disposed = match settings.after {
-        AfterSuccess::Move => disposition::move_into(path, &settings.processed_dir).map(|_| ()),
-        AfterSuccess::Delete => std::fs::remove_file(path),
-    };
-    if let Err(e) = disposed {
-        return Outcome::Retry(format!(
-            "its article {} is written, but the dump cannot be {}: {e}",
-            written.display(),
-            match settings.after {
-                AfterSuccess::Move => "moved to processed/",
-                AfterSuccess::Delete => "deleted",
-            }
-        ));
-    }
-    tracing::info!(
-        input = %path.display(),
-        output = %written.display(),
-        site = article.site.as_ref().map_or("-", |s| s.id.as_str()),
-        rule = article.rule.file.as_deref().unwrap_or(crate::rules::GENERIC_FILE),
-        removed = article.removed.len(),
-        ms = started.elapsed().as_millis() as u64,
-        "cleaned"
-    );
-    Outcome::Cleaned { output: written }
 }
 
 /// Whether a read error may go away by itself (an I/O error on a flaky disk or network
@@ -216,6 +298,7 @@ mod tests {
             std::fs::create_dir(dir.path().join(d)).unwrap();
         }
         let settings = Settings {
+            inbox: dir.path().join("inbox"),
             outbox: dir.path().join("outbox"),
             failed_dir: dir.path().join("inbox/failed"),
             processed_dir: dir.path().join("inbox/processed"),

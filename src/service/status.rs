@@ -41,7 +41,8 @@ pub struct Status {
     pub settling: usize,
     /// Complete files waiting for a worker (the queue depth).
     pub queued: usize,
-    /// Files being cleaned right now.
+    /// Files taken by workers and not done yet: being cleaned, written, or waiting for
+    /// their group commit.
     pub in_flight: usize,
     /// Why the outbox cannot be written, while it cannot.
     pub outbox_error: Option<String>,
