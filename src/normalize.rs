@@ -55,10 +55,28 @@ pub fn text(input: &str) -> String {
         }
     }
     out.push_str(&input[run_start..]);
+    // "the\u{a0} leaders" became "the  leaders": one space between words is enough.
+    if out.contains("  ") {
+        out = single_spaces(&out);
+    }
     match is_nfc_quick(out.chars()) {
         IsNormalized::Yes => out,
         _ => out.nfc().collect(),
     }
+}
+
+/// Runs of spaces inside a line become one space (line structure is kept).
+fn single_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut previous_space = false;
+    for c in s.chars() {
+        if c == ' ' && previous_space {
+            continue;
+        }
+        previous_space = c == ' ';
+        out.push(c);
+    }
+    out
 }
 
 /// Collapses runs of spaces to one and trims: for text taken from HTML or metadata values.
@@ -84,6 +102,7 @@ mod tests {
             "The Independent\nx\ny"
         );
         assert_eq!(text("a\u{2009}b\u{200b}c\td"), "a bc d");
+        assert_eq!(text("the \u{a0} leaders\n  indented"), "the leaders\n indented");
     }
 
     #[test]
