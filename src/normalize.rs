@@ -102,7 +102,10 @@ mod tests {
             "The Independent\nx\ny"
         );
         assert_eq!(text("a\u{2009}b\u{200b}c\td"), "a bc d");
-        assert_eq!(text("the \u{a0} leaders\n  indented"), "the leaders\n indented");
+        assert_eq!(
+            text("the \u{a0} leaders\n  indented"),
+            "the leaders\n indented"
+        );
     }
 
     #[test]
