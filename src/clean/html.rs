@@ -35,7 +35,7 @@ const NEVER_CONTENT: &str =
     button, select, option, input, textarea, label, dialog, map";
 
 /// Elements that end a paragraph.
-fn is_block(name: &str) -> bool {
+pub fn is_block(name: &str) -> bool {
     matches!(
         name,
         "p" | "div"

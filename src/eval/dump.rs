@@ -17,51 +17,10 @@ fn invisible(name: &str) -> bool {
     )
 }
 
-/// Elements that start a new line in a rendered page.
+/// Elements that start a new line in a rendered page: the cleaner's paragraph breaks, plus
+/// the page-level and form elements a scraper also puts on lines of their own.
 fn block(name: &str) -> bool {
-    matches!(
-        name,
-        "p" | "div"
-            | "section"
-            | "article"
-            | "main"
-            | "header"
-            | "footer"
-            | "aside"
-            | "nav"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "ul"
-            | "ol"
-            | "li"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "blockquote"
-            | "pre"
-            | "figure"
-            | "figcaption"
-            | "table"
-            | "tr"
-            | "td"
-            | "th"
-            | "caption"
-            | "br"
-            | "hr"
-            | "form"
-            | "fieldset"
-            | "address"
-            | "details"
-            | "summary"
-            | "body"
-            | "option"
-            | "button"
-            | "label"
-    )
+    crate::clean::html::is_block(name) || matches!(name, "body" | "option" | "button")
 }
 
 /// The page's visible text: one block a line, blank lines between blocks.

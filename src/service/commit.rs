@@ -99,7 +99,6 @@ fn dispose(w: &Written, settings: &Settings, no_dir: Option<&std::io::Error>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::Format;
     use crate::service::pipeline::{self, Step};
     use crate::service::reload::Reloader;
 
@@ -117,18 +116,7 @@ mod tests {
     #[test]
     fn a_batch_moves_its_dumps_once_durable_and_leaves_changed_ones() {
         let dir = tempfile::tempdir().unwrap();
-        for d in ["inbox", "outbox", "rules"] {
-            std::fs::create_dir(dir.path().join(d)).unwrap();
-        }
-        let settings = Settings {
-            inbox: dir.path().join("inbox"),
-            outbox: dir.path().join("outbox"),
-            failed_dir: dir.path().join("inbox/failed"),
-            processed_dir: dir.path().join("inbox/processed"),
-            format: Format::Markdown,
-            after: AfterSuccess::Move,
-            rules_dir: dir.path().join("rules"),
-        };
+        let settings = Settings::for_tests(dir.path());
         let a = settings.inbox.join("a.txt");
         let b = settings.inbox.join("b.txt");
         std::fs::write(&a, "Title A\n\nThe first story, whole.\n").unwrap();

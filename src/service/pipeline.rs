@@ -35,6 +35,26 @@ pub struct Settings {
     pub rules_dir: PathBuf,
 }
 
+impl Settings {
+    /// Settings for tests: `inbox/`, `outbox/` and `rules/` created under `root`, the
+    /// defaults for the rest.
+    #[cfg(test)]
+    pub fn for_tests(root: &std::path::Path) -> Settings {
+        for d in ["inbox", "outbox", "rules"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        Settings {
+            inbox: root.join("inbox"),
+            outbox: root.join("outbox"),
+            failed_dir: root.join("inbox/failed"),
+            processed_dir: root.join("inbox/processed"),
+            format: Format::Markdown,
+            after: AfterSuccess::Move,
+            rules_dir: root.join("rules"),
+        }
+    }
+}
+
 /// How one file ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -292,20 +312,8 @@ mod tests {
 
     fn setup() -> (tempfile::TempDir, Settings, Current) {
         let dir = tempfile::tempdir().unwrap();
-        let rules = dir.path().join("rules");
-        std::fs::create_dir(&rules).unwrap();
-        for d in ["inbox", "outbox"] {
-            std::fs::create_dir(dir.path().join(d)).unwrap();
-        }
-        let settings = Settings {
-            inbox: dir.path().join("inbox"),
-            outbox: dir.path().join("outbox"),
-            failed_dir: dir.path().join("inbox/failed"),
-            processed_dir: dir.path().join("inbox/processed"),
-            format: Format::Markdown,
-            after: AfterSuccess::Move,
-            rules_dir: rules.clone(),
-        };
+        let settings = Settings::for_tests(dir.path());
+        let rules = settings.rules_dir.clone();
         let current = Reloader::start(&rules).unwrap().current();
         (dir, settings, current)
     }
