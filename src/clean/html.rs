@@ -34,6 +34,16 @@ const NEVER_CONTENT: &str =
     "head, script, style, noscript, template, svg, canvas, iframe, object, embed, \
     button, select, option, input, textarea, label, dialog, map";
 
+/// Advances a traversal past the subtree of the node just opened (to its Close edge):
+/// how every walk here passes over skipped elements without recursing.
+pub fn skip_subtree(edges: &mut ego_tree::iter::Traverse<'_, Node>, id: NodeId) {
+    for e in edges.by_ref() {
+        if matches!(e, ego_tree::iter::Edge::Close(n) if n.id() == id) {
+            break;
+        }
+    }
+}
+
 /// Elements that end a paragraph.
 pub fn is_block(name: &str) -> bool {
     matches!(
@@ -320,12 +330,7 @@ fn remove<'a>(
             }
         };
         if taken {
-            let id = node.id();
-            for e in edges.by_ref() {
-                if matches!(e, ego_tree::iter::Edge::Close(n) if n.id() == id) {
-                    break;
-                }
-            }
+            skip_subtree(&mut edges, node.id());
         }
     }
 }
@@ -383,13 +388,7 @@ fn blocks(root: ElementRef, skip: &HashSet<NodeId>) -> Vec<Block> {
         match edge {
             ego_tree::iter::Edge::Open(node) => {
                 if skip.contains(&node.id()) && node.id() != root.id() {
-                    // Skip the whole subtree: advance to this node's Close edge.
-                    let id = node.id();
-                    for e in edges.by_ref() {
-                        if matches!(e, ego_tree::iter::Edge::Close(n) if n.id() == id) {
-                            break;
-                        }
-                    }
+                    skip_subtree(&mut edges, node.id());
                     continue;
                 }
                 match node.value() {
@@ -465,12 +464,7 @@ fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> (HashMap<NodeId, Weight>, 
             ego_tree::iter::Edge::Open(node) => match node.value() {
                 Node::Element(e) => {
                     if skip.contains(&node.id()) {
-                        let id = node.id();
-                        for e in edges.by_ref() {
-                            if matches!(e, ego_tree::iter::Edge::Close(n) if n.id() == id) {
-                                break;
-                            }
-                        }
+                        skip_subtree(&mut edges, node.id());
                         continue;
                     }
                     if e.name() == "a" {
@@ -561,12 +555,7 @@ fn detect_root<'a>(
             continue;
         };
         if skip.contains(&node.id()) {
-            let id = node.id();
-            for e in edges.by_ref() {
-                if matches!(e, ego_tree::iter::Edge::Close(n) if n.id() == id) {
-                    break;
-                }
-            }
+            skip_subtree(&mut edges, node.id());
             continue;
         }
         let Some(w) = weights.get(&node.id()) else {

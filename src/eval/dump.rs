@@ -6,6 +6,7 @@
 //! scripts, styles and the `<head>` dropped, every block element on its own line, a blank
 //! line between blocks. The walk is iterative, like every walk over a page.
 
+use crate::clean::html::skip_subtree;
 use crate::normalize::collapse_spaces;
 use scraper::{Html, Node};
 
@@ -40,12 +41,7 @@ pub fn text_dump(html: &str) -> String {
         match edge {
             ego_tree::iter::Edge::Open(node) => match node.value() {
                 Node::Element(e) if invisible(e.name()) => {
-                    let id = node.id();
-                    for e in edges.by_ref() {
-                        if matches!(e, ego_tree::iter::Edge::Close(n) if n.id() == id) {
-                            break;
-                        }
-                    }
+                    skip_subtree(&mut edges, node.id());
                 }
                 Node::Element(e) if block(e.name()) => flush(&mut buf, &mut blocks),
                 Node::Text(t) => buf.push_str(t),
