@@ -52,7 +52,7 @@ pub fn text_traced(
     for layer in &layers {
         rules::apply(&layer.text, &mut sheet);
     }
-    let metadata = read_metadata(&mut sheet, site, rules, &layers, None);
+    let metadata = read_metadata(&mut sheet, site, rules, &layers, false);
     if site.is_none() {
         heuristics::apply(&mut sheet, &rules.generic.id);
     }
@@ -78,7 +78,8 @@ pub fn html_traced(
     rules: &RuleSet,
     trace: Option<&mut Trace>,
 ) -> Cleaned {
-    let generic = layers(site, rules)
+    let layers = layers(site, rules);
+    let generic = layers
         .iter()
         .find(|l| l.id == rules.generic.id)
         .map(|g| &g.html);
@@ -88,19 +89,12 @@ pub fn html_traced(
     // Entities are decoded now, so this is the first point the page's text can be normalised.
     let text = crate::normalize::text(&extract.text);
     let mut sheet = Sheet::new(&text);
-    for layer in layers(site, rules) {
+    for layer in &layers {
         rules::apply(&layer.text, &mut sheet);
     }
     let owner = site.unwrap_or(&rules.generic);
     claim_title(&mut sheet, &owner.id, page_meta.title.as_deref());
-    let page_rules = html_text_metadata(&owner.text.metadata);
-    let text_meta = read_metadata(
-        &mut sheet,
-        site,
-        rules,
-        &layers(site, rules),
-        Some(&page_rules),
-    );
+    let text_meta = read_metadata(&mut sheet, site, rules, &layers, true);
     if let Some(trace) = trace {
         trace.markup = extract.removed.clone();
         trace.lines = sheet.traced();
@@ -114,17 +108,18 @@ pub fn html_traced(
     }
 }
 
-/// Text metadata with the owner's rules (or `rules_override`); the owner's bylines match
-/// anywhere, the generic ones (when the generic layer applies) only near the top.
+/// Text metadata with the owner's rules; the owner's bylines match anywhere, the generic
+/// ones (when the generic layer applies) only near the top. On a page
+/// (`headline_in_markup`) only bylines are read from the text.
 fn read_metadata(
     sheet: &mut Sheet,
     site: Option<&Site>,
     rules: &RuleSet,
     layers: &[&Site],
-    rules_override: Option<&crate::rules::compiled::TextMetadata>,
+    headline_in_markup: bool,
 ) -> Metadata {
     let owner = site.unwrap_or(&rules.generic);
-    let owner_rules = rules_override.unwrap_or(&owner.text.metadata);
+    let owner_rules = &owner.text.metadata;
     let generic = &rules.generic.text.metadata;
     let uses_generic = layers.iter().any(|l| l.id == rules.generic.id);
     let mut anywhere: Vec<&regex::Regex> = Vec::new();
@@ -136,7 +131,14 @@ fn read_metadata(
         anywhere.extend(&generic.credit);
         top.extend(&generic.byline);
     }
-    metadata::text::extract(sheet, &owner.id, owner_rules, &anywhere, &top)
+    metadata::text::extract(
+        sheet,
+        &owner.id,
+        owner_rules,
+        &anywhere,
+        &top,
+        headline_in_markup,
+    )
 }
 
 /// The rule layers that apply, most specific first.
@@ -162,20 +164,5 @@ fn claim_title(sheet: &mut Sheet, owner: &str, title: Option<&str>) {
             crate::kind::Kind::Title,
             &format!("{owner}/metadata.title"),
         );
-    }
-}
-
-/// On a page the title comes from markup, so text metadata must not guess another one.
-fn html_text_metadata(
-    m: &crate::rules::compiled::TextMetadata,
-) -> crate::rules::compiled::TextMetadata {
-    use crate::rules::compiled::{SubtitleRule, TextMetadata, TitleRule};
-    TextMetadata {
-        title: TitleRule::None,
-        subtitle: SubtitleRule::None,
-        byline: m.byline.clone(),
-        credit: m.credit.clone(),
-        date_formats: m.date_formats.clone(),
-        drop_above_title: false,
     }
 }

@@ -27,9 +27,14 @@ pub fn extract(
     rules: &TextMetadata,
     anywhere: &[&Regex],
     top: &[&Regex],
+    headline_in_markup: bool,
 ) -> Metadata {
     let mut meta = Metadata::default();
     byline(sheet, site, rules, anywhere, top, &mut meta);
+    if headline_in_markup {
+        // A page's title comes from its markup: no line may be guessed as another one.
+        return meta;
+    }
     let title_line = title(sheet, site, &rules.title, &mut meta);
     if let Some(t) = title_line {
         if rules.drop_above_title {
@@ -233,7 +238,7 @@ mod tests {
             drop_above_title: true,
             ..TextMetadata::default()
         };
-        let meta = extract(&mut sheet, "t", &rules, &[], &[]);
+        let meta = extract(&mut sheet, "t", &rules, &[], &[], false);
         (meta.title, sheet.paragraphs())
     }
 
