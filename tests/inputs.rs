@@ -12,17 +12,7 @@ fn seed(site: &str) -> String {
 }
 
 fn clean_in(dir: &std::path::Path, extra: &[&str]) -> Vec<Value> {
-    let rules = repo().join("rules");
-    let mut args = vec![
-        "clean",
-        "--rules",
-        rules.to_str().unwrap(),
-        "--format",
-        "json",
-        "--stdout",
-    ];
-    args.extend_from_slice(extra);
-    let out = copydesk(dir, &args);
+    let out = common::clean_json_run(dir, &repo().join("rules"), extra);
     assert!(out.status.success(), "{}", stderr(&out));
     json_lines(&out)
 }

@@ -6,22 +6,8 @@ mod common;
 use common::{copydesk, json_lines, repo, stderr};
 use std::fs;
 
-fn rules() -> String {
-    repo().join("rules").display().to_string()
-}
-
 fn run(dir: &std::path::Path, files: &[&str]) -> std::process::Output {
-    let rules = rules();
-    let mut args = vec![
-        "clean",
-        "--rules",
-        rules.as_str(),
-        "--format",
-        "json",
-        "--stdout",
-    ];
-    args.extend_from_slice(files);
-    copydesk(dir, &args)
+    common::clean_json_run(dir, &repo().join("rules"), files)
 }
 
 #[test]

@@ -31,10 +31,9 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// `copydesk clean --rules RULES --format json --stdout FILE...` from the repo root; the
-/// run must succeed and give one article per file.
-pub fn clean_json(rules: &Path, files: &[&Path]) -> Vec<serde_json::Value> {
-    let mut args: Vec<&str> = vec![
+/// Runs `copydesk clean --rules RULES --format json --stdout ARGS...` in `dir`.
+pub fn clean_json_run(dir: &Path, rules: &Path, args: &[&str]) -> Output {
+    let mut all: Vec<&str> = vec![
         "clean",
         "--rules",
         rules.to_str().unwrap(),
@@ -42,8 +41,15 @@ pub fn clean_json(rules: &Path, files: &[&Path]) -> Vec<serde_json::Value> {
         "json",
         "--stdout",
     ];
-    args.extend(files.iter().map(|f| f.to_str().unwrap()));
-    let out = copydesk(&repo(), &args);
+    all.extend_from_slice(args);
+    copydesk(dir, &all)
+}
+
+/// `copydesk clean --rules RULES --format json --stdout FILE...` from the repo root; the
+/// run must succeed and give one article per file.
+pub fn clean_json(rules: &Path, files: &[&Path]) -> Vec<serde_json::Value> {
+    let files_str: Vec<&str> = files.iter().map(|f| f.to_str().unwrap()).collect();
+    let out = clean_json_run(&repo(), rules, &files_str);
     assert!(out.status.success(), "{}", stderr(&out));
     let articles = json_lines(&out);
     assert_eq!(articles.len(), files.len());
