@@ -36,11 +36,13 @@ pub struct RuleSet {
 impl RuleSet {
     /// Only the built-in generic rules.
     pub fn builtin() -> RuleSet {
-        RuleSet::from_sites(Vec::new())
+        RuleSet::from_sites(Vec::new()).expect("no fingerprints, nothing to outgrow")
     }
 
-    /// A rule set of `sites` (already compiled) and the generic rules.
-    pub fn from_sites(sites: Vec<Site>) -> RuleSet {
+    /// A rule set of `sites` (already compiled) and the generic rules. Fails only when all
+    /// sites' fingerprints together exceed the regex size limit: an error, never a set
+    /// that silently recognises no site.
+    pub fn from_sites(sites: Vec<Site>) -> Result<RuleSet, regex::Error> {
         let mut patterns = Vec::new();
         let mut fingerprint_owner = Vec::new();
         for (s, site) in sites.iter().enumerate() {
@@ -52,14 +54,13 @@ impl RuleSet {
         // Each pattern compiled alone already; together they only risk the size limit.
         let fingerprints = regex::RegexSetBuilder::new(&patterns)
             .size_limit(64 << 20)
-            .build()
-            .unwrap_or_else(|_| regex::RegexSet::empty());
-        RuleSet {
+            .build()?;
+        Ok(RuleSet {
             generic: generic(),
             sites,
             fingerprints,
             fingerprint_owner,
-        }
+        })
     }
 
     /// Loads every `*.toml` file of `dir` (not recursing), in name order.
@@ -87,11 +88,15 @@ impl RuleSet {
                 Err(mut e) => errors.append(&mut e),
             }
         }
-        if errors.is_empty() {
-            Ok(RuleSet::from_sites(sites))
-        } else {
-            Err(RuleErrors(errors))
+        if !errors.is_empty() {
+            return Err(RuleErrors(errors));
         }
+        RuleSet::from_sites(sites).map_err(|e| {
+            RuleErrors(vec![RuleError::file(
+                dir,
+                format!("the sites' fingerprints together are too large to match at once ({e}); use fewer or simpler fingerprints"),
+            )])
+        })
     }
 
     /// A site by id.
