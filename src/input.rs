@@ -5,7 +5,7 @@
 //! itself (empty, binary, too large, a malformed envelope) is an [`InputError`] here, with
 //! a message that says what to do.
 
-use crate::normalize;
+use crate::{charset, normalize};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -105,27 +105,36 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Dump, InputError> {
             max: MAX_INPUT_BYTES,
         });
     }
-    if let Some(reason) = binary_reason(bytes) {
+    // UTF-16 text is full of NUL bytes; its byte order mark says it is text all the same.
+    let utf16 =
+        matches!(encoding_rs::Encoding::for_bom(bytes), Some((e, _)) if e != encoding_rs::UTF_8);
+    if let Some(reason) = binary_reason(bytes).filter(|_| !utf16) {
         return Err(InputError::Binary {
             path: path.to_path_buf(),
             reason,
         });
     }
     let sha256 = format!("{:x}", Sha256::digest(bytes));
-    let (raw, replaced) = normalize::decode(bytes);
-    let mut warnings = Vec::new();
-    if replaced {
-        warnings.push("invalid UTF-8 replaced with U+FFFD".to_string());
-    }
-    let format = detect_format(path, &raw);
+    let mut decoded = charset::decode(bytes, None);
+    let format = detect_format(path, &decoded.text);
     let (content, url, fetched_at) = match format {
-        Format::Text => (Content::Text(normalize::text(&raw)), None, None),
-        Format::Html => (Content::Html(strip_bom(raw)), None, None),
+        Format::Text => (Content::Text(normalize::text(&decoded.text)), None, None),
+        Format::Html => (Content::Html(std::mem::take(&mut decoded.text)), None, None),
         Format::Json => {
-            let env = envelope(path, &raw)?;
+            let mut env = envelope(path, &decoded.text)?;
+            // JSON is UTF-8; an envelope that is not was written in the page's own encoding,
+            // which its `charset`/`content_type` names (its keys are ASCII, so they could
+            // be read before the encoding was known).
+            if let Some(declared) = env.declared.take() {
+                if std::str::from_utf8(bytes).is_err() {
+                    decoded = charset::decode(bytes, Some(&declared));
+                    env = envelope(path, &decoded.text)?;
+                }
+            }
             (env.content, env.url, env.fetched_at)
         }
     };
+    let warnings = decoded.warnings;
     Ok(Dump {
         path: path.to_path_buf(),
         sha256,
@@ -189,6 +198,9 @@ struct Envelope {
     content: Content,
     url: Option<String>,
     fetched_at: Option<String>,
+    /// The page's encoding as the crawler was told it (`charset`, or the charset of
+    /// `content_type`).
+    declared: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +209,8 @@ struct RawEnvelope {
     html: Option<serde_json::Value>,
     text: Option<serde_json::Value>,
     fetched_at: Option<serde_json::Value>,
+    charset: Option<serde_json::Value>,
+    content_type: Option<serde_json::Value>,
 }
 
 fn envelope(path: &Path, raw: &str) -> Result<Envelope, InputError> {
@@ -217,6 +231,9 @@ fn envelope(path: &Path, raw: &str) -> Result<Envelope, InputError> {
     let fetched_at = string("fetched_at", env.fetched_at)?;
     let html = string("html", env.html)?;
     let text = string("text", env.text)?;
+    let declared = string("charset", env.charset)?
+        .or(string("content_type", env.content_type)?)
+        .filter(|d| !charset::charset_label(d).is_empty());
     let content = match (html, text) {
         (Some(h), _) if !h.trim().is_empty() => Content::Html(strip_bom(h)),
         (_, Some(t)) if !t.trim().is_empty() => Content::Text(normalize::text(&t)),
@@ -227,6 +244,7 @@ fn envelope(path: &Path, raw: &str) -> Result<Envelope, InputError> {
         content,
         url,
         fetched_at,
+        declared,
     })
 }
 
@@ -301,6 +319,49 @@ mod tests {
             dump("a.txt", b"\x00\x01\x02garbage"),
             Err(InputError::Binary { .. })
         ));
+    }
+
+    const FRENCH: &str = "L'été à Besançon: le maire a annoncé des mesures contre la sécheresse.";
+
+    fn latin1(s: &str) -> Vec<u8> {
+        encoding_rs::WINDOWS_1252.encode(s).0.into_owned()
+    }
+
+    #[test]
+    fn a_latin1_page_reads_correctly_without_a_warning() {
+        let page = format!(
+            "<html><head><meta charset=\"iso-8859-1\"></head><body><p>{FRENCH}</p></body></html>"
+        );
+        let d = dump("a.html", &latin1(&page)).unwrap();
+        assert!(matches!(d.content, Content::Html(ref h) if h.contains(FRENCH)));
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn an_envelope_in_its_page_encoding_names_it() {
+        let env = format!("{{\"url\": \"https://x.fr/a\", \"content_type\": \"text/html; charset=ISO-8859-1\", \"html\": \"<p>{FRENCH}</p>\"}}");
+        let d = dump("a.json", &latin1(&env)).unwrap();
+        assert!(
+            matches!(d.content, Content::Html(ref h) if h.contains(FRENCH)),
+            "{:?}",
+            d.content
+        );
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+        // The same envelope in UTF-8: the JSON is read as UTF-8, the declaration is moot.
+        let d = dump("a.json", env.as_bytes()).unwrap();
+        assert!(matches!(d.content, Content::Html(ref h) if h.contains(FRENCH)));
+        let e = dump("a.json", br#"{"charset": 8, "text": "x"}"#).unwrap_err();
+        assert!(e.to_string().contains("`charset` must be a string"), "{e}");
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_text_not_binary() {
+        let bytes: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(FRENCH.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let d = dump("a.txt", &bytes).unwrap();
+        assert!(matches!(d.content, Content::Text(ref t) if t == FRENCH));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! The data path reads top to bottom, one module a stage:
 //!
-//! 1. [`input`] reads a dump (text, HTML or JSON envelope) and normalises it;
+//! 1. [`input`] reads a dump (text, HTML or JSON envelope), decodes its bytes ([`charset`])
+//!    and normalises it;
 //! 2. [`site`] finds the site it came from, using the [`rules`] folder;
 //! 3. [`clean`] applies that site's rules and the generic ones, and [`metadata`] finds
 //!    title, subtitle, authors and date;
@@ -14,6 +15,7 @@
 
 pub mod article;
 pub mod authoring;
+pub mod charset;
 pub mod clean;
 pub mod engine;
 pub mod eval;

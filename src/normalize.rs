@@ -6,16 +6,6 @@
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-/// Decodes bytes as UTF-8, replacing invalid sequences. Returns the text and whether any
-/// replacement happened (callers report that as a warning).
-pub fn decode(bytes: &[u8]) -> (String, bool) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), false),
-        Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
-    }
-}
-
 /// Canonical form of a dump's text (see the module docs).
 pub fn text(input: &str) -> String {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
@@ -111,13 +101,5 @@ mod tests {
     #[test]
     fn composes_to_nfc() {
         assert_eq!(text("Cafe\u{301}"), "Caf\u{e9}");
-    }
-
-    #[test]
-    fn invalid_utf8_is_replaced_and_reported() {
-        let (s, replaced) = decode(b"ok \xff here");
-        assert!(replaced);
-        assert_eq!(s, "ok \u{fffd} here");
-        assert_eq!(decode(b"\xEF\xBB\xBFfine"), ("fine".to_string(), false));
     }
 }

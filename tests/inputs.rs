@@ -229,3 +229,40 @@ fn markdown_front_matter_holds_the_same_article_as_json() {
     let from_json: copydesk::Article = serde_json::from_value(json).unwrap();
     assert_eq!(from_md, from_json);
 }
+
+#[test]
+fn pages_in_legacy_encodings_read_correctly() {
+    let dir = tempfile::tempdir().unwrap();
+    let para = "Le maire a annoncé jeudi que la fête de l'été aurait lieu à Besançon, malgré la sécheresse.";
+    let page = format!(
+        "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"><title>Fête</title></head>\
+         <body><article><p>{para}</p><p>{para}</p></article></body></html>"
+    );
+    fs::write(
+        dir.path().join("declared.html"),
+        encoding_rs::WINDOWS_1252.encode(&page).0,
+    )
+    .unwrap();
+    // The same page with no declaration: the encoding is detected.
+    fs::write(
+        dir.path().join("undeclared.html"),
+        encoding_rs::WINDOWS_1252
+            .encode(&page.replace("charset=iso-8859-1", ""))
+            .0,
+    )
+    .unwrap();
+    let out = clean_in(dir.path(), &["declared.html", "undeclared.html"]);
+    for a in &out {
+        assert_eq!(a["text"], format!("{para}\n\n{para}"), "{a}");
+        assert!(!a["text"].as_str().unwrap().contains('\u{fffd}'));
+    }
+    assert_eq!(out[0]["warnings"], json!([]));
+    assert!(
+        out[1]["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("decoded as windows-1252"),
+        "{}",
+        out[1]
+    );
+}

@@ -57,23 +57,58 @@ fn bad_files_are_named_and_good_ones_still_cleaned() {
 }
 
 #[test]
-fn invalid_utf8_is_replaced_and_reported_as_a_warning() {
+fn legacy_bytes_are_detected_and_damaged_utf8_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(
         dir.path().join("latin1.txt"),
         b"Caf\xe9 society\n\nThe caf\xe9 opened on Monday.\n",
     )
     .unwrap();
-    let out = run(dir.path(), &["latin1.txt"]);
+    // UTF-8 with one damaged byte: read as UTF-8, the byte replaced and reported.
+    fs::write(
+        dir.path().join("damaged.txt"),
+        b"Caf\xc3\xa9 society\n\nThe caf\xc3\xa9 opened on \xffMonday.\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["latin1.txt", "damaged.txt"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("warning: latin1.txt: invalid UTF-8 replaced"),
+        stderr(&out).contains("warning: damaged.txt: invalid UTF-8 replaced"),
         "{}",
         stderr(&out)
     );
-    let a = &json_lines(&out)[0];
-    assert_eq!(a["text"], "The caf\u{fffd} opened on Monday.");
-    assert_eq!(a["warnings"][0], "invalid UTF-8 replaced with U+FFFD");
+    let articles = json_lines(&out);
+    let latin1 = articles
+        .iter()
+        .find(|a| {
+            a["source"]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("latin1.txt")
+        })
+        .unwrap();
+    assert_eq!(latin1["text"], "The caf\u{e9} opened on Monday.");
+    assert!(
+        latin1["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("decoded as windows-1252"),
+        "{latin1}"
+    );
+    let damaged = articles
+        .iter()
+        .find(|a| {
+            a["source"]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("damaged.txt")
+        })
+        .unwrap();
+    assert_eq!(damaged["text"], "The caf\u{e9} opened on \u{fffd}Monday.");
+    assert_eq!(
+        damaged["warnings"],
+        serde_json::json!(["invalid UTF-8 replaced with U+FFFD"])
+    );
 }
 
 #[test]
