@@ -32,7 +32,20 @@ impl Engine {
         &self.rules
     }
 
-    /// Reads and cleans one file.
+    /// Reads a file and cleans each dump in it, in order: one article per dump, as the
+    /// dumps are read (a file holding many is never all in memory at once). An error about
+    /// the file as a whole comes first and alone; an `Err` item is one dump that could not
+    /// be read, and the dumps after it are still cleaned.
+    pub fn clean_path<'e>(
+        &'e self,
+        path: &Path,
+        options: &'e Options,
+    ) -> Result<impl Iterator<Item = Result<Article, InputError>> + 'e, InputError> {
+        let dumps = input::open(path)?;
+        Ok(dumps.map(move |dump| dump.map(|dump| self.clean(dump, options))))
+    }
+
+    /// Reads and cleans a file that is one dump (a fixture, a page being explained).
     pub fn clean_file(&self, path: &Path, options: &Options) -> Result<Article, InputError> {
         let dump = input::read(path)?;
         Ok(self.clean(dump, options))
@@ -148,4 +161,16 @@ fn note_evidence<'r>(
         trace.evidence = evidence;
     }
     site
+}
+
+/// Runs `f`, turning a panic into its message: for callers that must outlive a bug that
+/// shows on one input (the service, `clean` over many files).
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into())
+    })
 }

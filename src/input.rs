@@ -1,9 +1,12 @@
-//! Reading a dump: choosing its format, unwrapping a JSON envelope, normalising its text.
+//! Reading dumps: choosing a file's format, unwrapping a JSON envelope, normalising text.
 //!
-//! This is the first stage of the data path. Everything after it sees one [`Dump`] with
-//! normalised text, whatever the file looked like; everything that is wrong with the file
-//! itself (empty, binary, too large, a malformed envelope) is an [`InputError`] here, with
-//! a message that says what to do.
+//! This is the first stage of the data path. A file yields one or more [`Dump`]s
+//! ([`open`] gives them as [`Dumps`], in order): a text dump, a page or an envelope holds
+//! one, a container of many crawled pages holds many, and each becomes its own article.
+//! Everything after this stage sees one [`Dump`] with normalised text at a time, whatever
+//! the file looked like; everything that is wrong with the file itself (empty, binary,
+//! too large, a malformed envelope) is an [`InputError`] here, with a message that says
+//! what to do.
 
 use crate::{charset, normalize};
 use serde::{Deserialize, Serialize};
@@ -73,7 +76,46 @@ pub enum InputError {
     Envelope { path: PathBuf, reason: String },
 }
 
-/// Reads and prepares a dump from disk.
+/// The dumps of one file, in the order the file holds them, read as they are asked for.
+///
+/// An error about the file as a whole (missing, empty, binary, too large…) comes from
+/// [`open`] before any dump; an `Err` item is one dump of a file holding several that
+/// could not be read, and the dumps after it are still yielded.
+pub struct Dumps(Box<dyn Iterator<Item = Result<Dump, InputError>> + Send>);
+
+impl Dumps {
+    /// A file that is one dump.
+    pub fn one(dump: Dump) -> Dumps {
+        Dumps(Box::new(std::iter::once(Ok(dump))))
+    }
+
+    /// A file holding many dumps, yielded by `dumps` as they are read.
+    pub fn many(dumps: impl Iterator<Item = Result<Dump, InputError>> + Send + 'static) -> Dumps {
+        Dumps(Box::new(dumps))
+    }
+}
+
+impl Iterator for Dumps {
+    type Item = Result<Dump, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next()
+    }
+}
+
+impl std::fmt::Debug for Dumps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Dumps(..)")
+    }
+}
+
+/// Opens a file and yields its dumps. Every format read today holds one dump per file;
+/// a format holding many (one per record or line) is read here, record by record.
+pub fn open(path: &Path) -> Result<Dumps, InputError> {
+    read(path).map(Dumps::one)
+}
+
+/// Reads and prepares a file that is one dump.
 pub fn read(path: &Path) -> Result<Dump, InputError> {
     let io = |source| InputError::Io {
         path: path.to_path_buf(),
@@ -362,6 +404,22 @@ mod tests {
             .collect();
         let d = dump("a.txt", &bytes).unwrap();
         assert!(matches!(d.content, Content::Text(ref t) if t == FRENCH));
+    }
+
+    #[test]
+    fn a_one_dump_file_opens_as_exactly_that_dump() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "Title\n\nBody.\n").unwrap();
+        let dumps: Vec<_> = open(&path).unwrap().collect();
+        assert_eq!(dumps.len(), 1);
+        let d = dumps.into_iter().next().unwrap().unwrap();
+        assert!(matches!(d.content, Content::Text(ref t) if t == "Title\n\nBody.\n"));
+        // Whatever is wrong with the file is an error of `open`, not of a dump.
+        assert!(matches!(
+            open(&dir.path().join("missing.txt")),
+            Err(InputError::Io { .. })
+        ));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use super::{load_rules, RulesArg, OK, SOME_FAILED, USAGE};
 use copydesk::output::{self, Format};
+use copydesk::engine::catch_panic;
 use copydesk::{Engine, Options};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -62,53 +63,51 @@ pub fn run(args: Args) -> u8 {
     }
     let stdout = std::io::stdout();
     for input in &inputs {
-        // A bug in a rule or the engine must cost one file, not the whole run.
-        let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            engine.clean_file(input, &options)
-        }));
-        let article = match cleaned {
-            Ok(Ok(a)) => a,
+        // A bug in a rule or the engine must cost one dump, not the whole run.
+        let internal_error = |input: &Path| {
+            eprintln!(
+                "copydesk: {}: internal error while cleaning (a bug: please report it with this file)",
+                input.display()
+            )
+        };
+        let mut articles = match catch_panic(|| engine.clean_path(input, &options)) {
+            Ok(Ok(articles)) => articles,
             Ok(Err(e)) => {
                 eprintln!("copydesk: {e}");
                 failed += 1;
                 continue;
             }
             Err(_) => {
-                eprintln!(
-                    "copydesk: {}: internal error while cleaning (a bug: please report it with this file)",
-                    input.display()
-                );
+                internal_error(input);
                 failed += 1;
                 continue;
             }
         };
-        for w in &article.warnings {
-            eprintln!("copydesk: warning: {}: {w}", input.display());
-        }
-        let result = if args.stdout {
-            let mut out = stdout.lock();
-            let text = match args.format {
-                Format::Json => output::json_line(&article) + "\n",
-                Format::Markdown => output::render(&article, Format::Markdown),
+        // Each dump of the file is its own article; one that fails costs itself only.
+        loop {
+            let article = match catch_panic(|| articles.next()) {
+                Ok(None) => break,
+                Ok(Some(Ok(a))) => a,
+                Ok(Some(Err(e))) => {
+                    eprintln!("copydesk: {e}");
+                    failed += 1;
+                    continue;
+                }
+                Err(_) => {
+                    // What is left of the file cannot be trusted after a panic.
+                    internal_error(input);
+                    failed += 1;
+                    break;
+                }
             };
-            out.write_all(text.as_bytes()).and_then(|()| out.flush())
-        } else {
-            let name = output::file_name(&article, args.format);
-            output::write_atomic(
-                &args.out,
-                &name,
-                output::render(&article, args.format).as_bytes(),
-            )
-            .map(|path| {
-                tracing::info!(input = %input.display(), output = %path.display(), "cleaned");
-            })
-        };
-        if let Err(e) = result {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                return OK;
+            match emit(&args, &stdout, input, &article) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return OK,
+                Err(e) => {
+                    eprintln!("copydesk: {}: cannot write output: {e}", input.display());
+                    failed += 1;
+                }
             }
-            eprintln!("copydesk: {}: cannot write output: {e}", input.display());
-            failed += 1;
         }
     }
     if failed > 0 {
@@ -116,6 +115,36 @@ pub fn run(args: Args) -> u8 {
         SOME_FAILED
     } else {
         OK
+    }
+}
+
+/// Writes one article where `args` say, with its warnings on stderr.
+fn emit(
+    args: &Args,
+    stdout: &std::io::Stdout,
+    input: &Path,
+    article: &copydesk::Article,
+) -> std::io::Result<()> {
+    for w in &article.warnings {
+        eprintln!("copydesk: warning: {}: {w}", input.display());
+    }
+    if args.stdout {
+        let mut out = stdout.lock();
+        let text = match args.format {
+            Format::Json => output::json_line(article) + "\n",
+            Format::Markdown => output::render(article, Format::Markdown),
+        };
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    } else {
+        let name = output::file_name(article, args.format);
+        output::write_atomic(
+            &args.out,
+            &name,
+            output::render(article, args.format).as_bytes(),
+        )
+        .map(|path| {
+            tracing::info!(input = %input.display(), output = %path.display(), "cleaned");
+        })
     }
 }
 

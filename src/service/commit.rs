@@ -83,11 +83,15 @@ fn dispose(w: &Written, settings: &Settings, no_dir: Option<&std::io::Error>) ->
     };
     match disposed {
         Ok(()) => Outcome::Cleaned {
-            output: w.output.clone(),
+            outputs: w.outputs(),
         },
         Err(e) => Outcome::Retry(format!(
-            "its article {} is written, but the dump cannot be {}: {e}",
-            w.output.display(),
+            "its article(s) {} are written, but the dump cannot be {}: {e}",
+            w.outputs()
+                .iter()
+                .map(|o| o.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
             match settings.after {
                 AfterSuccess::Move => "moved to processed/",
                 AfterSuccess::Delete => "deleted",
@@ -126,7 +130,7 @@ mod tests {
         std::fs::write(&b, "Title B\n\nThe second story, now longer than before.\n").unwrap();
         let outcomes = commit(batch, &settings);
         assert!(
-            matches!(&outcomes[0], (p, Outcome::Cleaned { output }) if *p == a && output.is_file())
+            matches!(&outcomes[0], (p, Outcome::Cleaned { outputs }) if *p == a && outputs.len() == 1 && outputs[0].is_file())
         );
         assert_eq!(outcomes[1], (b.clone(), Outcome::Changed));
         assert!(!a.exists() && settings.processed_dir.join("a.txt").is_file());

@@ -19,7 +19,8 @@ use super::disposition::{self, Failure};
 use super::reload::Current;
 use crate::input::InputError;
 use crate::output::{self, Format};
-use crate::Options;
+use crate::engine::catch_panic;
+use crate::{Article, Options};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
@@ -58,8 +59,9 @@ impl Settings {
 /// How one file ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The article is in the outbox and the dump has left the inbox.
-    Cleaned { output: PathBuf },
+    /// The file's articles (one per dump it held) are in the outbox and the file has left
+    /// the inbox.
+    Cleaned { outputs: Vec<PathBuf> },
     /// The dump is in `failed/` with its error file.
     Failed { moved_to: PathBuf },
     /// The article could not be written; the dump stays in the inbox.
@@ -85,29 +87,43 @@ pub enum Step {
     Written(Written),
 }
 
-/// A cleaned dump and the bytes of its article, waiting to be written.
+/// A cleaned file and the bytes of its articles, waiting to be written.
 #[derive(Debug)]
 pub struct Rendered {
     pub entry: Entry,
-    name: String,
-    bytes: String,
+    articles: Vec<RenderedArticle>,
 }
 
-/// An article written by a writer, waiting for its group commit.
+/// One article of a cleaned file, with what its log line will say.
+#[derive(Debug)]
+struct RenderedArticle {
+    name: String,
+    bytes: String,
+    site: String,
+    rule: String,
+    removed: usize,
+}
+
+/// A file's articles written by a writer, waiting for their group commit.
 #[derive(Debug)]
 pub struct Written {
     pub entry: Entry,
-    pub output: PathBuf,
+    articles: Vec<WrittenArticle>,
 }
 
-/// A dump on its way through the pipeline, with what its log line will say.
+#[derive(Debug)]
+struct WrittenArticle {
+    output: PathBuf,
+    site: String,
+    rule: String,
+    removed: usize,
+}
+
+/// A file on its way through the pipeline.
 #[derive(Debug)]
 pub struct Entry {
     pub input: PathBuf,
     before: Identity,
-    site: String,
-    rule: String,
-    removed: usize,
     started: Instant,
 }
 
@@ -119,18 +135,25 @@ impl Entry {
 }
 
 impl Written {
-    /// The one log line of a cleaned article, once its dump has left the inbox.
+    /// Where the file's articles are, in the order of its dumps.
+    pub fn outputs(&self) -> Vec<PathBuf> {
+        self.articles.iter().map(|a| a.output.clone()).collect()
+    }
+
+    /// The log line of each cleaned article, once its file has left the inbox.
     pub fn log_cleaned(&self) {
         let e = &self.entry;
-        tracing::info!(
-            input = %e.input.display(),
-            output = %self.output.display(),
-            site = %e.site,
-            rule = %e.rule,
-            removed = e.removed,
-            ms = e.started.elapsed().as_millis() as u64,
-            "cleaned"
-        );
+        for a in &self.articles {
+            tracing::info!(
+                input = %e.input.display(),
+                output = %a.output.display(),
+                site = %a.site,
+                rule = %a.rule,
+                removed = a.removed,
+                ms = e.started.elapsed().as_millis() as u64,
+                "cleaned"
+            );
+        }
     }
 }
 
@@ -177,17 +200,18 @@ pub fn process(path: &Path, rules: &Current, settings: &Settings) -> Outcome {
     }
 }
 
-/// Cleans `path` with the rules in force into the bytes of its article (or quarantines a
-/// bad dump). Never panics.
+/// Cleans `path` with the rules in force into the bytes of its articles, one per dump it
+/// holds (or quarantines a bad file). Never panics.
+///
+/// A file that cannot be read as a whole is quarantined. In a file holding several dumps,
+/// one that cannot be read is logged and passed over, and the others are cleaned; a panic
+/// on any dump quarantines the whole file, since it is a bug a person must look at.
 pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
     let Some(before) = identity(path) else {
         return Step::Done(Outcome::Gone);
     };
     let loaded = rules.get();
     let started = Instant::now();
-    let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        loaded.engine.clean_file(path, &Options::default())
-    }));
     let rules_in_force = || {
         format!(
             "{} ({} site file(s), loaded {})",
@@ -196,8 +220,25 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
             loaded.loaded_at
         )
     };
-    let article = match cleaned {
-        Ok(Ok(article)) => article,
+    let crashed = |what: String| {
+        Step::Done(fail(
+            path,
+            before,
+            settings,
+            Failure {
+                error: format!(
+                    "copydesk crashed while cleaning this dump ({what}); this is a bug in copydesk: please report it with this file"
+                ),
+                rule: "unknown: the crash happened while the rules were applied".into(),
+                rules: rules_in_force(),
+                when: super::now_rfc3339(),
+            },
+        ))
+    };
+    let options = Options::default();
+    let opened = catch_panic(|| loaded.engine.clean_path(path, &options));
+    let mut cleaned = match opened {
+        Ok(Ok(cleaned)) => cleaned,
         Ok(Err(InputError::Io { source, .. })) if source.kind() == std::io::ErrorKind::NotFound => {
             return Step::Done(Outcome::Gone)
         }
@@ -217,37 +258,46 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
                 },
             ))
         }
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            return Step::Done(fail(
-                path,
-                before,
-                settings,
-                Failure {
-                    error: format!(
-                        "copydesk crashed while cleaning this dump ({what}); this is a bug in copydesk: please report it with this file"
-                    ),
-                    rule: "unknown: the crash happened while the rules were applied".into(),
-                    rules: rules_in_force(),
-                    when: super::now_rfc3339(),
-                },
-            ));
-        }
+        Err(what) => return crashed(what),
+    };
+    let articles = match render_all(path, &mut cleaned, settings.format) {
+        Ok(articles) => articles,
+        Err(what) => return crashed(what),
     };
     if identity(path) != Some(before) {
         // Still being written, or replaced: an article of what was read would be a torn one.
         return Step::Done(Outcome::Changed);
     }
     Step::Rendered(Rendered {
-        name: output::file_name(&article, settings.format),
-        bytes: output::render(&article, settings.format),
         entry: Entry {
             input: path.to_path_buf(),
             before,
+            started,
+        },
+        articles,
+    })
+}
+
+/// Renders each article of a file in turn; a dump that could not be read is logged and
+/// passed over. A panic (its message is the `Err`) ends the file.
+fn render_all(
+    path: &Path,
+    cleaned: &mut dyn Iterator<Item = Result<Article, InputError>>,
+    format: Format,
+) -> Result<Vec<RenderedArticle>, String> {
+    let mut articles = Vec::new();
+    loop {
+        let article = match catch_panic(|| cleaned.next())? {
+            None => return Ok(articles),
+            Some(Ok(article)) => article,
+            Some(Err(e)) => {
+                tracing::warn!(input = %path.display(), error = %e, "a dump in this file was passed over");
+                continue;
+            }
+        };
+        articles.push(RenderedArticle {
+            name: output::file_name(&article, format),
+            bytes: output::render(&article, format),
             site: article
                 .site
                 .as_ref()
@@ -258,21 +308,36 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
                 .clone()
                 .unwrap_or_else(|| crate::rules::GENERIC_FILE.to_string()),
             removed: article.removed.len(),
-            started,
-        },
-    })
+        });
+    }
 }
 
-/// Writes a cleaned dump's article into the outbox, content synced, under its final name.
+/// Writes a cleaned file's articles into the outbox, content synced, under their final
+/// names.
 pub fn write(rendered: Rendered, settings: &Settings) -> Step {
-    let Rendered { entry, name, bytes } = rendered;
-    match output::write_renamed(&settings.outbox, &name, bytes.as_bytes()) {
-        Ok(output) => Step::Written(Written { entry, output }),
-        Err(e) => Step::Done(Outcome::OutboxError(format!(
-            "cannot write {}: {e}",
-            settings.outbox.join(&name).display()
-        ))),
+    let Rendered { entry, articles } = rendered;
+    let mut written = Vec::with_capacity(articles.len());
+    for a in articles {
+        match output::write_renamed(&settings.outbox, &a.name, a.bytes.as_bytes()) {
+            Ok(output) => written.push(WrittenArticle {
+                output,
+                site: a.site,
+                rule: a.rule,
+                removed: a.removed,
+            }),
+            Err(e) => {
+                // Those already written stay: cleaning the file again gives the same names.
+                return Step::Done(Outcome::OutboxError(format!(
+                    "cannot write {}: {e}",
+                    settings.outbox.join(&a.name).display()
+                )));
+            }
+        }
     }
+    Step::Written(Written {
+        entry,
+        articles: written,
+    })
 }
 
 /// Whether a read error may go away by itself (an I/O error on a flaky disk or network
@@ -327,15 +392,64 @@ mod tests {
             "A Title For The Test\n\nFirst paragraph of the story.\n",
         )
         .unwrap();
-        let Outcome::Cleaned { output } = process(&input, &rules, &settings) else {
+        let Outcome::Cleaned { outputs } = process(&input, &rules, &settings) else {
             panic!("not cleaned")
         };
+        let [output] = &outputs[..] else {
+            panic!("one dump, one article: {outputs:?}")
+        };
         assert!(output.starts_with(&settings.outbox));
-        assert!(std::fs::read_to_string(&output)
+        assert!(std::fs::read_to_string(output)
             .unwrap()
             .contains("First paragraph"));
         assert!(!input.exists());
         assert!(settings.processed_dir.join("a.txt").exists());
+    }
+
+    #[test]
+    fn a_file_of_many_dumps_gives_an_article_each_and_passes_over_a_bad_one() {
+        let (dir, settings, rules) = setup();
+        let loaded = rules.get();
+        let engine = &loaded.engine;
+        let dump = |name: &str, text: &str| {
+            crate::input::from_bytes(&dir.path().join(name), text.as_bytes())
+        };
+        let mut dumps = vec![
+            dump("f.txt", "First Story\n\nThe first body.\n"),
+            dump("f.txt", ""),
+            dump("f.txt", "Second Story\n\nThe second body.\n"),
+        ]
+        .into_iter()
+        .map(|d| d.map(|d| engine.clean(d, &Options::default())));
+        let articles = render_all(Path::new("f"), &mut dumps, Format::Markdown).unwrap();
+        assert_eq!(articles.len(), 2);
+        assert!(articles[0].bytes.contains("The first body."));
+        assert!(articles[1].bytes.contains("The second body."));
+        assert_ne!(articles[0].name, articles[1].name);
+
+        let mut panicking = std::iter::from_fn(|| -> Option<Result<Article, InputError>> {
+            panic!("a bug on one dump")
+        });
+        assert_eq!(
+            render_all(Path::new("f"), &mut panicking, Format::Markdown).unwrap_err(),
+            "a bug on one dump"
+        );
+        let written = write(
+            Rendered {
+                entry: Entry {
+                    input: dir.path().join("f"),
+                    before: identity(dir.path()).unwrap(),
+                    started: Instant::now(),
+                },
+                articles,
+            },
+            &settings,
+        );
+        let Step::Written(written) = written else {
+            panic!("not written: {written:?}")
+        };
+        assert_eq!(written.outputs().len(), 2);
+        assert!(written.outputs().iter().all(|o| o.is_file()));
     }
 
     #[test]
