@@ -17,9 +17,9 @@
 use super::config::AfterSuccess;
 use super::disposition::{self, Failure};
 use super::reload::Current;
+use crate::engine::catch_panic;
 use crate::input::InputError;
 use crate::output::{self, Format};
-use crate::engine::catch_panic;
 use crate::{Article, Options};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
