@@ -70,18 +70,15 @@ pub fn run(args: Args) -> u8 {
                 input.display()
             )
         };
-        let mut articles = match catch_panic(|| engine.clean_path(input, &options)) {
-            Ok(Ok(articles)) => articles,
-            Ok(Err(e)) => {
-                eprintln!("copydesk: {e}");
-                failed += 1;
-                continue;
-            }
-            Err(_) => {
-                internal_error(input);
-                failed += 1;
-                continue;
-            }
+        // A file that cannot be read is reported like a dump that cannot be: first and alone.
+        let opened = catch_panic(|| match engine.clean_path(input, &options) {
+            Ok(articles) => Box::new(articles) as Box<dyn Iterator<Item = _>>,
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        });
+        let Ok(mut articles) = opened else {
+            internal_error(input);
+            failed += 1;
+            continue;
         };
         // Each dump of the file is its own article; one that fails costs itself only.
         loop {
