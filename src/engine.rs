@@ -41,8 +41,16 @@ impl Engine {
         path: &Path,
         options: &'e Options,
     ) -> Result<impl Iterator<Item = Result<Article, InputError>> + 'e, InputError> {
-        let dumps = input::open(path)?;
-        Ok(dumps.map(move |dump| dump.map(|dump| self.clean(dump, options))))
+        Ok(self.clean_dumps(input::open(path)?, options))
+    }
+
+    /// Cleans each dump of a file already opened (see [`input::open_bytes`]), in order.
+    pub fn clean_dumps<'e>(
+        &'e self,
+        dumps: input::Dumps,
+        options: &'e Options,
+    ) -> impl Iterator<Item = Result<Article, InputError>> + 'e {
+        dumps.map(move |dump| dump.map(|dump| self.clean(dump, options)))
     }
 
     /// Reads and cleans a file that is one dump (a fixture, a page being explained).
@@ -71,15 +79,16 @@ impl Engine {
     fn run(&self, dump: Dump, options: &Options, mut trace: Option<&mut clean::Trace>) -> Article {
         let mut dump = dump;
         let hint_url = options.url.clone().or_else(|| dump.url.clone());
+        // One budget for every page: a page too costly to parse is cleaned as text.
+        let mut parsed = None;
         if let Content::Html(page) = &dump.content {
-            let depth = clean::html::nesting_depth(page);
-            if depth > clean::html::MAX_DEPTH {
-                dump.warnings.push(format!(
-                    "HTML nested about {depth} levels deep (limit {}): cleaned as text without its markup",
-                    clean::html::MAX_DEPTH
-                ));
-                dump.content =
-                    Content::Text(crate::normalize::text(&clean::html::strip_tags(page)));
+            match clean::budget::parse(page) {
+                Ok(doc) => parsed = Some(doc),
+                Err(over) => {
+                    dump.warnings.push(over.0);
+                    dump.content =
+                        Content::Text(crate::normalize::text(&clean::html::strip_tags(page)));
+                }
             }
         }
         let (found, url, cleaned) = match &dump.content {
@@ -90,7 +99,7 @@ impl Engine {
                 (found, hint_url, cleaned)
             }
             Content::Html(page) => {
-                let doc = clean::html::parse(page);
+                let doc = parsed.unwrap_or_else(|| clean::html::parse(page));
                 // A page names itself (canonical, og:url) even when the crawler did not.
                 let url = hint_url.or_else(|| crate::metadata::html::canonical(&doc));
                 let found = site::find(&self.rules, url.as_deref(), page);
@@ -161,16 +170,4 @@ fn note_evidence<'r>(
         trace.evidence = evidence;
     }
     site
-}
-
-/// Runs `f`, turning a panic into its message: for callers that must outlive a bug that
-/// shows on one input (the service, `clean` over many files).
-pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
-        panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into())
-    })
 }

@@ -115,6 +115,13 @@ pub fn open(path: &Path) -> Result<Dumps, InputError> {
     read(path).map(Dumps::one)
 }
 
+/// Yields the dumps of a file whose bytes the caller has read itself (the service opens
+/// inbox files its own way, refusing symlinks and FIFOs): the same dumps [`open`] yields,
+/// without touching the path again.
+pub fn open_bytes(path: &Path, bytes: &[u8]) -> Result<Dumps, InputError> {
+    from_bytes(path, bytes).map(Dumps::one)
+}
+
 /// Reads and prepares a file that is one dump.
 pub fn read(path: &Path) -> Result<Dump, InputError> {
     let io = |source| InputError::Io {

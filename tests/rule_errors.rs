@@ -69,6 +69,26 @@ fn clean_refuses_broken_rules_rather_than_ignoring_them() {
     );
 }
 
+/// `class=byline` once panicked inside the selector parser's error message: `check` and
+/// `clean` died with exit 101 instead of naming the problem.
+#[test]
+fn a_selector_the_parser_chokes_on_is_a_rule_error() {
+    let dir = rules_dir(&[(
+        "eq.toml",
+        "[site]\nid = \"eq\"\nname = \"E\"\nhosts = [\"e.example\"]\n\n[html.remove.x]\nkind = \"other\"\nselector = 'class=byline'\n",
+    )]);
+    for args in [&["check"][..], &["clean", "--stdout", "a.txt"]] {
+        let out = copydesk(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+        assert!(
+            all.contains("rules/eq.toml:8:13: invalid CSS selector \"class=byline\""),
+            "{args:?}: {all}"
+        );
+        assert!(!all.contains("panicked"), "{args:?}: {all}");
+    }
+}
+
 #[test]
 fn shipped_rules_pass_check() {
     let out = copydesk(&common::repo(), &["check"]);

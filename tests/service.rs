@@ -90,10 +90,13 @@ impl Desk {
         names(&self.inbox.join("processed"))
     }
 
+    /// Dumps in failed/ with their error file (the dump is moved first, its error file
+    /// written just after).
     fn failed(&self) -> BTreeSet<String> {
-        names(&self.inbox.join("failed"))
-            .into_iter()
-            .filter(|n| !n.ends_with(".error"))
+        let all = names(&self.inbox.join("failed"));
+        all.iter()
+            .filter(|n| !n.ends_with(".error") && all.contains(&format!("{n}.error")))
+            .cloned()
             .collect()
     }
 
@@ -536,7 +539,9 @@ fn bad_dumps_land_in_failed_with_an_error_file_and_the_service_goes_on() {
     fs::write(desk.inbox.join("empty.txt"), "  \n").unwrap();
     drop_renamed(&desk.inbox, "good.txt", &dump(1));
     svc.wait_until("the service goes on", LONG, || {
-        desk.processed().contains("good.txt") && desk.failed().len() == 4
+        desk.processed().contains("good.txt")
+            && desk.failed().len() == 4
+            && svc.count(" failed ") == 4
     });
     assert!(failed.join("empty.1.txt.error").is_file());
     assert_eq!(desk.outputs().len(), 1);
@@ -781,4 +786,204 @@ fn polling_mode_with_delete_and_config_mistakes() {
     ]);
     assert_eq!(code, Some(2));
     assert!(err.contains("bad.toml:2:"), "{err}");
+}
+
+// Faults an adversarial test found; each test reproduced its fault before the fix.
+
+/// A second `run` on the same inbox exits 2 naming the first; a kill -9 makes `status`
+/// say "not running" at once, not only once the status file is old.
+#[test]
+fn one_service_per_inbox_and_status_sees_a_killed_service_at_once() {
+    let desk = Desk::new();
+    let mut first = desk.start("");
+    let out = Command::new(BIN)
+        .arg("run")
+        .arg("--config")
+        .arg(desk.config(""))
+        .env_remove("NOTIFY_SOCKET")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "another copydesk (pid {}) is already running",
+            first.child.id()
+        )),
+        "{err}"
+    );
+    drop_renamed(&desk.inbox, "a.txt", &dump(1));
+    first.wait_until("the first service still works", LONG, || {
+        desk.processed().contains("a.txt")
+    });
+    first.signal("KILL");
+    first.wait_exit(LONG);
+    let out = Command::new(BIN)
+        .args(["status", "--inbox"])
+        .arg(&desk.inbox)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("not running"), "{text}");
+}
+
+/// Symlinks (to a secret, dangling, looping), a FIFO, a socket, a name that is not UTF-8
+/// and a bad dump with a 255-byte name: each goes to failed/ with its reason, none is
+/// followed or read, and the service goes on.
+#[test]
+fn odd_inbox_entries_are_quarantined_with_a_reason() {
+    use std::os::unix::ffi::OsStrExt;
+    let desk = Desk::new();
+    let secret = desk.dir.path().join("secret.txt");
+    fs::write(&secret, "Secret Title\n\nroot:x:0:0:the secret body line\n").unwrap();
+    let inbox = &desk.inbox;
+    std::os::unix::fs::symlink(&secret, inbox.join("passwd.txt")).unwrap();
+    std::os::unix::fs::symlink(desk.dir.path().join("nowhere"), inbox.join("dangling.txt"))
+        .unwrap();
+    std::os::unix::fs::symlink(inbox.join("loop.txt"), inbox.join("loop.txt")).unwrap();
+    let fifo = std::ffi::CString::new(inbox.join("pipe.txt").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    drop(std::os::unix::net::UnixListener::bind(inbox.join("sock.txt")).unwrap());
+    fs::write(
+        inbox.join(std::ffi::OsStr::from_bytes(b"odd-\xff.txt")),
+        dump(2),
+    )
+    .unwrap();
+    let long = format!("{}.txt", "n".repeat(251));
+    fs::write(inbox.join(&long), "").unwrap();
+
+    let mut svc = desk.start("");
+    drop_renamed(inbox, "good.txt", &dump(1));
+    svc.wait_until("every odd entry is in failed/", LONG, || {
+        names(&desk.inbox.join("failed")).len() == 14 && desk.processed().contains("good.txt")
+    });
+    let failed = desk.inbox.join("failed");
+    for (name, reason) in [
+        ("passwd.txt", "symlink to"),
+        ("dangling.txt", "dangling"),
+        ("loop.txt", "loop"),
+        ("pipe.txt", "FIFO"),
+        ("sock.txt", "socket"),
+        ("odd-\u{fffd}.txt", "not valid UTF-8"),
+    ] {
+        let report = fs::read_to_string(failed.join(format!("{name}.error"))).unwrap_or_else(|e| {
+            panic!(
+                "{name}.error: {e}\nfailed/: {:?}\n{}",
+                names(&failed),
+                svc.log()
+            )
+        });
+        assert!(report.contains(reason), "{name}: {report}");
+    }
+    // The 255-byte name leaves no room for `.error`: cut, tagged with a hash, kept apart.
+    let long_error = names(&failed)
+        .into_iter()
+        .find(|n| n.starts_with("nnnn") && n.ends_with(".txt.error"))
+        .expect("the long name's error file");
+    assert!(
+        long_error.len() <= 255 && long_error.contains('~'),
+        "{long_error}"
+    );
+    assert!(fs::read_to_string(failed.join(&long_error))
+        .unwrap()
+        .contains("is empty"));
+    let sources = desk.output_sources();
+    assert_eq!(
+        sources,
+        ["good.txt"],
+        "nothing but the good dump is cleaned"
+    );
+    for out in desk.outputs() {
+        assert!(!fs::read_to_string(out).unwrap().contains("secret body"));
+    }
+    svc.wait_until("the status counts them", LONG, || {
+        status(&desk.inbox).is_some_and(|s| s["failed"] == 7 && s["refused"] == 6)
+    });
+    assert!(
+        fs::metadata(&secret).is_ok(),
+        "the symlink's target is left alone"
+    );
+    assert_eq!(svc.stop().code(), Some(0));
+}
+
+/// An outbox whose volume is unmounted (here: renamed away, a bare folder in its place)
+/// pauses the service loudly; nothing goes into the stand-in, no dump leaves the inbox,
+/// and all is written once the original is back.
+#[test]
+fn a_replaced_outbox_pauses_the_service_until_the_original_is_back() {
+    let desk = Desk::new();
+    let mut svc = desk.start("");
+    let away = desk.dir.path().join("outbox.away");
+    fs::rename(&desk.outbox, &away).unwrap();
+    fs::create_dir(&desk.outbox).unwrap();
+    for i in 0..3 {
+        drop_renamed(&desk.inbox, &format!("p-{i}.txt"), &dump(i));
+    }
+    svc.wait_until(
+        "the status shows the outbox is not the original",
+        LONG,
+        || {
+            status(&desk.inbox).is_some_and(|s| {
+                s["outbox_error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("not the folder copydesk started with"))
+            })
+        },
+    );
+    assert!(
+        desk.outputs().is_empty(),
+        "nothing written into the stand-in"
+    );
+    assert_eq!(desk.waiting().len(), 3, "the dumps stay in the inbox");
+    assert!(desk.processed().is_empty());
+    fs::remove_dir(&desk.outbox).unwrap();
+    fs::rename(&away, &desk.outbox).unwrap();
+    svc.wait_until("all is written once the original is back", LONG, || {
+        desk.processed().len() == 3
+    });
+    assert_eq!(desk.outputs().len(), 3);
+    assert_eq!(svc.stop().code(), Some(0));
+}
+
+/// A sender writing in place that pauses for longer than the settle time: the article is
+/// of the whole file, once, because the service waits for the writer to close it.
+#[test]
+fn an_in_place_writer_that_pauses_is_waited_for() {
+    let desk = Desk::new();
+    let mut svc = desk.start("settle = \"200ms\"\n");
+    let body = dump(7);
+    let (head, tail) = body.split_at(body.len() / 2);
+    let mut f = fs::File::create(desk.inbox.join("slow.txt")).unwrap();
+    f.write_all(head.as_bytes()).unwrap();
+    f.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(1_000)); // five settle times
+    f.write_all(tail.as_bytes()).unwrap();
+    drop(f);
+    svc.wait_until("the file is cleaned", LONG, || {
+        desk.processed().contains("slow.txt")
+    });
+    let outputs = desk.outputs();
+    assert_eq!(outputs.len(), 1, "{outputs:?}");
+    let text = fs::read_to_string(&outputs[0]).unwrap();
+    assert!(text.contains("public hearing in the spring"), "{text}");
+    assert_eq!(svc.stop().code(), Some(0));
+}
+
+/// An inbox folder replaced under the service is watched again at once, not at the next
+/// rescan (an hour here).
+#[test]
+fn a_replaced_inbox_is_watched_again_at_once() {
+    let desk = Desk::new();
+    let mut svc = desk.start("rescan = \"1h\"\n");
+    fs::rename(&desk.inbox, desk.dir.path().join("inbox.old")).unwrap();
+    fs::create_dir(&desk.inbox).unwrap();
+    svc.wait_until("the new inbox is taken over", LONG, || {
+        svc.log().contains("the inbox folder was replaced")
+    });
+    drop_renamed(&desk.inbox, "new.txt", &dump(3));
+    svc.wait_until("a dump in the new inbox is cleaned", LONG, || {
+        desk.processed().contains("new.txt")
+    });
+    assert_eq!(svc.stop().code(), Some(0));
 }

@@ -95,73 +95,6 @@ fn never_content() -> &'static Selector {
     S.get_or_init(|| Selector::parse(NEVER_CONTENT).expect("valid selector"))
 }
 
-/// Pages nested deeper than this are not parsed as HTML: the HTML parser's cost grows with
-/// the square of the depth (100,000 levels take minutes). Real pages stay under a few hundred.
-pub const MAX_DEPTH: usize = 4_000;
-
-/// A cheap estimate of a page's element nesting depth, from its tags alone. Elements that
-/// close themselves or are usually left open (`p`, `li`, `td`…) do not count.
-pub fn nesting_depth(html: &str) -> usize {
-    let bytes = html.as_bytes();
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut i = 0;
-    while let Some(off) = memchr_lt(&bytes[i..]) {
-        i += off + 1;
-        let closing = bytes.get(i) == Some(&b'/');
-        let start = if closing { i + 1 } else { i };
-        let name_len = bytes[start..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        if name_len == 0 {
-            continue;
-        }
-        let name = html[start..start + name_len].to_ascii_lowercase();
-        if matches!(
-            name.as_str(),
-            "br" | "img"
-                | "meta"
-                | "link"
-                | "input"
-                | "hr"
-                | "source"
-                | "wbr"
-                | "area"
-                | "base"
-                | "col"
-                | "embed"
-                | "param"
-                | "track"
-                | "p"
-                | "li"
-                | "td"
-                | "tr"
-                | "th"
-                | "dt"
-                | "dd"
-                | "option"
-        ) {
-            continue;
-        }
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b'>')
-            .map_or(bytes.len(), |e| start + e);
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else if end == 0 || bytes[end - 1] != b'/' {
-            depth += 1;
-            max = max.max(depth);
-        }
-        i = end.min(bytes.len());
-    }
-    max
-}
-
-fn memchr_lt(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'<')
-}
-
 /// The text of a page without its markup, for pages too broken to parse: tags become
 /// line breaks, `script`/`style` bodies are dropped, entities are left as they are.
 pub fn strip_tags(html: &str) -> String {
@@ -666,19 +599,9 @@ mod tests {
         let html = "<div>".repeat(3_000)
             + "<p>deep text of a paragraph, long enough</p>"
             + &"</div>".repeat(3_000);
-        assert_eq!(nesting_depth(&html), 3_000);
         let doc = parse(&html);
         let e = extract(&doc, None, None);
         assert!(e.text.contains("deep text"));
-    }
-
-    #[test]
-    fn depth_estimate_ignores_void_and_open_ended_elements() {
-        assert_eq!(
-            nesting_depth("<html><body><p>a<p>b<br><img src=x><div>c</div></body></html>"),
-            3
-        );
-        assert_eq!(nesting_depth("<div/><div></div>"), 1);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! (`html`) and then go through the same line rules, so both share one model
 //! ([`sheet::Sheet`]) and one audit trail.
 
+pub mod budget;
 pub mod heuristics;
 pub mod html;
 pub mod rules;

@@ -1,7 +1,7 @@
 //! `copydesk clean`: clean files or whole folders once.
 
 use super::{load_rules, RulesArg, OK, SOME_FAILED, USAGE};
-use copydesk::engine::catch_panic;
+use copydesk::panics::catch;
 use copydesk::output::{self, Format};
 use copydesk::{Engine, Options};
 use std::io::Write;
@@ -71,7 +71,7 @@ pub fn run(args: Args) -> u8 {
             )
         };
         // A file that cannot be read is reported like a dump that cannot be: first and alone.
-        let opened = catch_panic(|| match engine.clean_path(input, &options) {
+        let opened = catch(|| match engine.clean_path(input, &options) {
             Ok(articles) => Box::new(articles) as Box<dyn Iterator<Item = _>>,
             Err(e) => Box::new(std::iter::once(Err(e))),
         });
@@ -82,7 +82,7 @@ pub fn run(args: Args) -> u8 {
         };
         // Each dump of the file is its own article; one that fails costs itself only.
         loop {
-            let article = match catch_panic(|| articles.next()) {
+            let article = match catch(|| articles.next()) {
                 Ok(None) => break,
                 Ok(Some(Ok(a))) => a,
                 Ok(Some(Err(e))) => {

@@ -29,10 +29,15 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf>
 /// because the content was synced before the rename.
 pub fn write_renamed(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     let target = dir.join(name);
-    let tmp = dir.join(format!(
-        ".{name}.{}-{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
+    // A long name must not make a temp name over the file system's limit.
+    let tmp = dir.join(super::fit_name(
+        &format!(".{name}"),
+        &format!(
+            ".{}-{}.tmp",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ),
+        0,
     ));
     let result = (|| {
         let mut f = File::create(&tmp)?;
@@ -75,6 +80,14 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.md")]);
+    }
+
+    #[test]
+    fn a_name_at_the_limit_still_gets_a_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = "n".repeat(super::super::NAME_MAX);
+        let p = write_atomic(dir.path(), &name, b"x").unwrap();
+        assert_eq!(fs::read(p).unwrap(), b"x");
     }
 
     #[test]

@@ -1,4 +1,11 @@
 //! Markdown with TOML front matter: `+++`, the metadata, `+++`, a blank line, the body.
+//!
+//! Every field is proper TOML, and no content can end the front matter early: a reader
+//! (ours, or a static-site generator) finds the closing fence as the first line that is
+//! `+++`, and the only thing that can span lines inside the front matter is a multi-line
+//! string. So a string with a line that looks like a fence is written on one line, its
+//! line breaks escaped (`"…\n+++\n…"`); every other string keeps the serialiser's
+//! readable form.
 
 use crate::article::Article;
 
@@ -13,6 +20,7 @@ pub fn render_markdown(article: &Article) -> String {
     };
     table.remove("text");
     let front = toml::to_string(&table).expect("front matter always serialises");
+    let front = no_fence_inside(front);
     let mut out = String::with_capacity(front.len() + article.text.len() + 16);
     out.push_str(FENCE);
     out.push('\n');
@@ -25,6 +33,45 @@ pub fn render_markdown(article: &Article) -> String {
     out.push_str(&article.text);
     out.push('\n');
     out
+}
+
+/// `front` with every multi-line string that holds a fence-like line (`+++`, after any
+/// spaces) rewritten as a one-line string.
+fn no_fence_inside(front: String) -> String {
+    if !front.contains(FENCE) {
+        return front;
+    }
+    let mut doc: toml_edit::DocumentMut = front
+        .parse()
+        .expect("the TOML serialiser writes TOML it can read");
+    toml_edit::visit_mut::VisitMut::visit_document_mut(&mut OneLineFences, &mut doc);
+    doc.to_string()
+}
+
+struct OneLineFences;
+
+impl toml_edit::visit_mut::VisitMut for OneLineFences {
+    fn visit_value_mut(&mut self, node: &mut toml_edit::Value) {
+        if let toml_edit::Value::String(s) = node {
+            // A multi-line string starts on a line of its own, so every line counts.
+            let value = s.value();
+            let risky = value.contains(['\n', '\r'])
+                && value
+                    .split(['\n', '\r'])
+                    .any(|line| line.trim_start().starts_with(FENCE));
+            if risky {
+                use toml_write::ToTomlValue;
+                let one_line = toml_write::TomlStringBuilder::new(s.value())
+                    .as_basic()
+                    .to_toml_value();
+                let decor = s.decor().clone();
+                *node = one_line.parse().expect("a basic string is a TOML value");
+                *node.decor_mut() = decor;
+                return;
+            }
+        }
+        toml_edit::visit_mut::visit_value_mut(self, node);
+    }
 }
 
 /// Reads back what [`render_markdown`] wrote (for snapshot tests and tools).

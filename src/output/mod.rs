@@ -7,7 +7,7 @@ mod naming;
 
 pub use atomic::{sync_dir, write_atomic, write_renamed};
 pub use markdown::{parse_markdown, render_markdown};
-pub use naming::file_name;
+pub use naming::{file_name, fit_name, NAME_MAX};
 
 use crate::article::Article;
 

@@ -439,16 +439,9 @@ impl Compiler<'_> {
     }
 
     fn selector_at(&mut self, offset: usize, selector: &str) -> Option<Selector> {
-        match Selector::parse(selector) {
+        match super::selector::parse(selector) {
             Ok(s) => Some(s),
-            Err(e) => {
-                let reason = e
-                    .to_string()
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with("Unexpected error occurred"))
-                    .collect::<Vec<_>>()
-                    .join(" ");
+            Err(reason) => {
                 self.error(
                     offset,
                     format!("invalid CSS selector {selector:?}: {reason}"),

@@ -8,6 +8,7 @@ mod compile;
 pub mod compiled;
 mod error;
 pub mod model;
+mod selector;
 
 pub use compile::anchored;
 pub use compiled::Site;
@@ -109,12 +110,19 @@ impl RuleSet {
 pub fn load_file(file: &Path) -> Result<Site, Vec<RuleError>> {
     let source = std::fs::read_to_string(file)
         .map_err(|e| vec![RuleError::file(file, format!("cannot read rule file: {e}"))])?;
-    compile::compile_source(file, &source, false)
+    compile_str(file, &source)
 }
 
 /// Compiles rule-file text that is not on disk (tests, tools); `name` stands for the file.
+/// A bug in compiling (a dependency's panic included) is reported as a problem of the
+/// file, so no rule file can crash `check`, `clean` or a hot reload.
 pub fn compile_str(name: &Path, source: &str) -> Result<Site, Vec<RuleError>> {
-    compile::compile_source(name, source, false)
+    crate::panics::catch(|| compile::compile_source(name, source, false)).unwrap_or_else(|panic| {
+        Err(vec![RuleError::file(
+            name,
+            format!("copydesk crashed while compiling this file ({panic}); this is a bug in copydesk: please report it with the file, and change the rule that was last edited meanwhile"),
+        )])
+    })
 }
 
 fn generic() -> Site {

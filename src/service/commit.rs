@@ -29,8 +29,17 @@ pub const MAX_BATCH: usize = 512;
 
 /// Commits `batch` (articles written by workers) and says how each dump ended.
 pub fn commit(batch: Vec<Written>, settings: &Settings) -> Vec<(PathBuf, Outcome)> {
-    if let Err(e) = sync_dir(&settings.outbox) {
-        let error = format!("cannot sync {}: {e}", settings.outbox.display());
+    // The articles count only if they are in the outbox folder consumers read: checked
+    // after the sync as well, so a folder swapped during the batch keeps its dumps.
+    let synced = settings
+        .outbox_guard
+        .check()
+        .and_then(|()| {
+            sync_dir(&settings.outbox)
+                .map_err(|e| format!("cannot sync {}: {e}", settings.outbox.display()))
+        })
+        .and_then(|()| settings.outbox_guard.check());
+    if let Err(error) = synced {
         return batch
             .into_iter()
             .map(|w| (w.entry.input, Outcome::OutboxError(error.clone())))
@@ -77,7 +86,11 @@ fn dispose(w: &Written, settings: &Settings, no_dir: Option<&std::io::Error>) ->
     let disposed = match (settings.after, no_dir) {
         (AfterSuccess::Move, Some(e)) => Err(std::io::Error::new(e.kind(), e.to_string())),
         (AfterSuccess::Move, None) => {
-            disposition::move_into_existing(&w.entry.input, &settings.processed_dir).map(|_| ())
+            match disposition::move_into_existing(&w.entry.input, &settings.processed_dir) {
+                Ok(moved) if !w.entry.same_as(&moved) => return changed_after_move(w, &moved),
+                Ok(_) => Ok(()),
+                Err(e) => Err(e),
+            }
         }
         (AfterSuccess::Delete, _) => std::fs::remove_file(&w.entry.input),
     };
@@ -97,6 +110,23 @@ fn dispose(w: &Written, settings: &Settings, no_dir: Option<&std::io::Error>) ->
                 AfterSuccess::Delete => "deleted",
             }
         )),
+    }
+}
+
+/// A writer still holding the dump open wrote to it between the last check and the move:
+/// its article is of an older content, so the dump goes back to the inbox to be cleaned
+/// again (or, if its name was taken meanwhile, stays in `processed/` with a warning).
+fn changed_after_move(w: &Written, moved: &std::path::Path) -> Outcome {
+    let back = std::fs::symlink_metadata(&w.entry.input).is_err()
+        && std::fs::rename(moved, &w.entry.input).is_ok();
+    if back {
+        tracing::warn!(input = %w.entry.input.display(), "the dump changed while it was being moved to processed/; it is cleaned again");
+        Outcome::Changed
+    } else {
+        tracing::warn!(input = %w.entry.input.display(), moved_to = %moved.display(), "the dump changed while it was being moved to processed/ and its inbox name is taken: move it back into the inbox to clean it again");
+        Outcome::Cleaned {
+            outputs: w.outputs(),
+        }
     }
 }
 

@@ -17,12 +17,19 @@ use tokio::sync::mpsc;
 /// What the inbox watcher saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Hint {
-    /// Something happened to this inbox name (created, written, closed); check it.
+    /// Something happened to this inbox name; check it.
     Touched(PathBuf),
+    /// This inbox name was created or written in place: a writer may have it open.
+    Writing(PathBuf),
+    /// The writer of this inbox name closed it (`IN_CLOSE_WRITE`).
+    Closed(PathBuf),
     /// This name was renamed into the inbox: the sender finished it.
     RenamedIn(PathBuf),
     /// A file in the rules folder changed.
     RulesChanged,
+    /// A folder appeared (created, or renamed into place) under the inbox's name: the
+    /// inbox was replaced, and the watch on the old folder sees nothing of the new one.
+    InboxReplaced,
 }
 
 /// Size and modification time: a file that keeps both still for a while is complete.
@@ -43,23 +50,40 @@ pub fn is_dump_name(name: &str) -> bool {
         || lower.ends_with(".part"))
 }
 
-/// The stamp of `path` if it is a regular file (following a symlink); `None` for anything
-/// else, including a file that has gone.
+/// The stamp of the inbox entry at `path` (a symlink is not followed); `None` for a
+/// folder or an entry that has gone. Entries that are not regular files (symlinks, FIFOs,
+/// sockets, devices) have stamps too: they are taken in like dumps, so a worker can refuse
+/// them with a reason instead of leaving them in the inbox unreported.
 pub fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    meta.is_file().then(|| Stamp {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    (!meta.is_dir()).then(|| Stamp {
         size: meta.len(),
         modified: meta.modified().ok(),
     })
 }
 
-/// Whether `path` sits directly in `inbox` under a dump name.
+/// Whether the entry at `path` looks like a file a writer is still filling in place: a
+/// regular file with one name (a hard link made into the inbox is complete, and raises
+/// no close event).
+pub fn may_be_open_for_writing(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.nlink() == 1)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+    }
+}
+
+/// Whether `path` sits directly in `inbox` under a dump name. A name that is not UTF-8 is
+/// judged by its readable part, so it is reported (and refused) rather than ignored.
 pub fn is_inbox_dump(inbox: &Path, path: &Path) -> bool {
     path.parent() == Some(inbox)
         && path
             .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(is_dump_name)
+            .is_some_and(|n| is_dump_name(&n.to_string_lossy()))
 }
 
 /// Lists the dumps at the top level of `inbox`, skipping the names in `known`, stopping
@@ -73,7 +97,7 @@ pub fn scan(
     for entry in std::fs::read_dir(inbox)? {
         let Ok(entry) = entry else { continue };
         let name = entry.file_name();
-        if !name.to_str().is_some_and(is_dump_name) {
+        if !is_dump_name(&name.to_string_lossy()) {
             continue;
         }
         let path = inbox.join(&name);
@@ -90,14 +114,25 @@ pub fn scan(
     Ok((found, false))
 }
 
-/// A live watch on the inbox and the rules folder; dropping it stops the watch.
+/// A live watch on the inbox, its parent folder and the rules folder; dropping it stops
+/// the watch.
 pub struct Watch {
-    _watcher: notify::RecommendedWatcher,
+    watcher: notify::RecommendedWatcher,
+    inbox: PathBuf,
 }
 
-/// Watches `inbox` (top level only) and `rules`, sending hints on `tx`. The channel is
-/// bounded: when it is full, or the kernel's own queue overflowed, or the watcher hit an
-/// error, `rescan` is raised instead, so a burst costs one rescan rather than memory.
+impl Watch {
+    /// Watches the folder now at the inbox's path (after [`Hint::InboxReplaced`]).
+    pub fn rewatch(&mut self) -> notify::Result<()> {
+        let _ = self.watcher.unwatch(&self.inbox);
+        self.watcher.watch(&self.inbox, RecursiveMode::NonRecursive)
+    }
+}
+
+/// Watches `inbox` (top level only), the folder it is in (to notice a replaced inbox at
+/// once) and `rules`, sending hints on `tx`. The channel is bounded: when it is full, or
+/// the kernel's own queue overflowed, or the watcher hit an error, `rescan` is raised
+/// instead, so a burst costs one rescan rather than memory.
 pub fn watch(
     inbox: &Path,
     rules: &Path,
@@ -130,10 +165,18 @@ pub fn watch(
         }
     })?;
     watcher.watch(inbox, RecursiveMode::NonRecursive)?;
+    if let Some(parent) = inbox.parent() {
+        if let Err(e) = watcher.watch(parent, RecursiveMode::NonRecursive) {
+            tracing::warn!(folder = %parent.display(), error = %e, "cannot watch the inbox's parent folder; a replaced inbox is found by the periodic rescan only");
+        }
+    }
     if let Err(e) = watcher.watch(rules, RecursiveMode::NonRecursive) {
         tracing::warn!(rules = %rules.display(), error = %e, "cannot watch the rules folder; rule changes are found by the periodic rescan only");
     }
-    Ok(Watch { _watcher: watcher })
+    Ok(Watch {
+        watcher,
+        inbox: inbox.to_path_buf(),
+    })
 }
 
 /// What one event means for us. Reads (opens, closes after reading, including our own
@@ -156,7 +199,13 @@ fn hints(event: &notify::Event, inbox: &Path, rules: &Path) -> Vec<Hint> {
     let mut out = Vec::new();
     for (i, path) in event.paths.iter().enumerate() {
         let parent = path.parent();
-        if parent == Some(rules) {
+        if path == inbox {
+            let arrived = matches!(event.kind, EventKind::Create(_))
+                || (renamed_in && i + 1 == event.paths.len());
+            if arrived && !out.contains(&Hint::InboxReplaced) {
+                out.push(Hint::InboxReplaced);
+            }
+        } else if parent == Some(rules) {
             if path.extension().is_some_and(|e| e == "toml") && !out.contains(&Hint::RulesChanged) {
                 out.push(Hint::RulesChanged);
             }
@@ -165,11 +214,13 @@ fn hints(event: &notify::Event, inbox: &Path, rules: &Path) -> Vec<Hint> {
             let is_target = i + 1 == event.paths.len();
             if renamed_in && is_target {
                 out.push(Hint::RenamedIn(path.clone()));
-            } else if !matches!(
-                event.kind,
-                EventKind::Modify(ModifyKind::Name(RenameMode::From))
-            ) {
-                out.push(Hint::Touched(path.clone()));
+            } else {
+                match event.kind {
+                    EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {}
+                    EventKind::Modify(ModifyKind::Name(_)) => out.push(Hint::Touched(path.clone())),
+                    EventKind::Access(_) => out.push(Hint::Closed(path.clone())),
+                    _ => out.push(Hint::Writing(path.clone())),
+                }
             }
         }
     }
@@ -207,7 +258,12 @@ mod tests {
         let create = EventKind::Create(CreateKind::File);
         assert_eq!(
             ev(create, &["/in/a.txt"]),
-            vec![Hint::Touched("/in/a.txt".into())]
+            vec![Hint::Writing("/in/a.txt".into())]
+        );
+        let close = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        assert_eq!(
+            ev(close, &["/in/a.txt"]),
+            vec![Hint::Closed("/in/a.txt".into())]
         );
         assert_eq!(ev(create, &["/in/.a.txt"]), vec![]);
         assert_eq!(ev(create, &["/in/processed/a.txt"]), vec![]);
@@ -221,6 +277,10 @@ mod tests {
         let read = EventKind::Access(AccessKind::Close(AccessMode::Read));
         assert_eq!(ev(read, &["/in/a.txt"]), vec![]);
         assert_eq!(ev(create, &["/rules/site.toml"]), vec![Hint::RulesChanged]);
+        assert_eq!(ev(create, &["/in"]), vec![Hint::InboxReplaced]);
+        assert_eq!(ev(both, &["/old", "/in"]), vec![Hint::InboxReplaced]);
+        assert_eq!(ev(from, &["/in"]), vec![]);
+        assert_eq!(ev(create, &["/other"]), vec![]);
         assert_eq!(ev(create, &["/rules/.site.toml.swp"]), vec![]);
     }
 

@@ -10,8 +10,7 @@
 //! inbox name at a time, so checking for a free name and then renaming does not race with
 //! ourselves.
 
-use crate::output::write_atomic;
-use std::fs::File;
+use crate::output::{fit_name, write_atomic};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -44,26 +43,82 @@ pub struct Failure {
 }
 
 /// Moves a bad dump into `failed_dir` with an error file beside it (`<name>.error`).
-/// The error file is written durably first, so a dump in `failed/` always says why.
 /// Returns where the dump went.
+///
+/// The dump moves first and its error file follows (written to a temp name, synced, then
+/// renamed), so an error file always names a dump that is there. A crash between the two
+/// leaves a dump in `failed/` without its error file; [`explain_orphans`] writes one at the
+/// next start.
 pub fn quarantine(file: &Path, failed_dir: &Path, why: &Failure) -> io::Result<PathBuf> {
     std::fs::create_dir_all(failed_dir)?;
     let name = file_name(file)?;
-    let target = free_name(failed_dir, &name, &[".error"]);
+    let target = free_name(failed_dir, &name, &[ERROR_SUFFIX]);
     let target_name = target
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or(&name)
         .to_string();
     let report = error_report(file, &target, why);
+    std::fs::rename(file, &target)?;
     write_atomic(
         failed_dir,
-        &format!("{target_name}.error"),
+        &format!("{target_name}{ERROR_SUFFIX}"),
         report.as_bytes(),
     )?;
-    std::fs::rename(file, &target)?;
-    sync_dir(failed_dir)?;
     Ok(target)
+}
+
+/// What an error file's name adds to its dump's.
+pub const ERROR_SUFFIX: &str = ".error";
+
+/// Repairs what a crash in the middle of [`quarantine`] (or an older copydesk) left in
+/// `failed_dir`: a dump without an error file gets one saying the reason was lost, and an
+/// error file whose dump is not there is removed. Returns how many were repaired.
+pub fn explain_orphans(failed_dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(failed_dir) else {
+        return 0;
+    };
+    let names: std::collections::HashSet<std::ffi::OsString> =
+        entries.flatten().map(|e| e.file_name()).collect();
+    let mut repaired = 0;
+    for name in &names {
+        let Some(text) = name.to_str() else { continue };
+        if text.starts_with('.') {
+            continue;
+        }
+        let path = failed_dir.join(name);
+        if let Some(dump) = text.strip_suffix(ERROR_SUFFIX) {
+            if !names.contains(std::ffi::OsStr::new(dump)) && std::fs::remove_file(&path).is_ok() {
+                tracing::warn!(file = %path.display(), "removed an error file whose dump is not in failed/");
+                repaired += 1;
+            }
+            continue;
+        }
+        if names.contains(std::ffi::OsStr::new(&format!("{text}{ERROR_SUFFIX}"))) {
+            continue;
+        }
+        let why = Failure {
+            error: "copydesk stopped (a crash or a kill) after moving this dump here and before writing why; the reason is lost".into(),
+            rule: "unknown".into(),
+            rules: "unknown".into(),
+            when: super::now_rfc3339(),
+        };
+        let report = error_report(&path, &path, &why);
+        match write_atomic(
+            failed_dir,
+            &format!("{text}{ERROR_SUFFIX}"),
+            report.as_bytes(),
+        ) {
+            Ok(_) => {
+                tracing::warn!(file = %path.display(), "wrote the missing error file of a dump in failed/");
+                repaired += 1;
+            }
+            Err(e) => {
+                tracing::warn!(file = %path.display(), error = %e, "cannot write the missing error file")
+            }
+        }
+    }
+    repaired
 }
 
 /// The text of an error file.
@@ -91,14 +146,6 @@ pub fn error_report(file: &Path, moved_to: &Path, why: &Failure) -> String {
     )
 }
 
-/// Makes a rename in `dir` durable, so a dump seen in `failed/` stays there after a crash.
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    if cfg!(unix) {
-        File::open(dir)?.sync_all()?;
-    }
-    Ok(())
-}
-
 fn file_name(file: &Path) -> io::Result<String> {
     file.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -106,8 +153,10 @@ fn file_name(file: &Path) -> io::Result<String> {
 }
 
 /// `dir/name`, or `dir/stem.N.ext` with the smallest N that is free; a name is free when
-/// neither it nor it with any of `companions` appended exists.
+/// neither it nor it with any of `companions` appended exists. Every name, companions
+/// included, fits the file system's limit (a long stem is cut and tagged with a hash).
 fn free_name(dir: &Path, name: &str, companions: &[&str]) -> PathBuf {
+    let reserve = companions.iter().map(|c| c.len()).max().unwrap_or(0);
     let taken = |candidate: &str| {
         dir.join(candidate).symlink_metadata().is_ok()
             || companions.iter().any(|c| {
@@ -116,16 +165,18 @@ fn free_name(dir: &Path, name: &str, companions: &[&str]) -> PathBuf {
                     .is_ok()
             })
     };
-    if !taken(name) {
-        return dir.join(name);
-    }
     let (stem, ext) = match name.rfind('.') {
-        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        // An extension is kept only while it is short enough to be one.
+        Some(i) if i > 0 && name.len() - i <= 16 => (&name[..i], &name[i..]),
         _ => (name, ""),
     };
+    let first = fit_name(stem, ext, reserve);
+    if !taken(&first) {
+        return dir.join(first);
+    }
     let mut n = 1u64;
     loop {
-        let candidate = format!("{stem}.{n}{ext}");
+        let candidate = fit_name(stem, &format!(".{n}{ext}"), reserve);
         if !taken(&candidate) {
             return dir.join(candidate);
         }
@@ -195,6 +246,74 @@ mod tests {
         assert_eq!(
             quarantine(&f, &failed, &why).unwrap(),
             failed.join("c.1.txt")
+        );
+    }
+
+    #[test]
+    fn a_name_at_the_limit_is_quarantined_and_numbered_within_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let failed = dir.path().join("failed");
+        let processed = dir.path().join("processed");
+        let name = format!("{}.txt", "é".repeat(125)); // 254 bytes
+        let why = Failure {
+            error: "bad".into(),
+            rule: "none".into(),
+            rules: "none".into(),
+            when: "now".into(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..3 {
+            let f = dir.path().join(&name);
+            fs::write(&f, "").unwrap();
+            let to = quarantine(&f, &failed, &why).unwrap();
+            let to_name = to.file_name().unwrap().to_str().unwrap().to_string();
+            assert!(to_name.len() + ERROR_SUFFIX.len() <= crate::output::NAME_MAX);
+            assert!(to_name.ends_with(".txt"), "{to_name}");
+            assert!(failed.join(format!("{to_name}{ERROR_SUFFIX}")).is_file());
+            assert!(seen.insert(to_name));
+            fs::write(&f, "x").unwrap();
+            let moved = move_into(&f, &processed).unwrap();
+            assert!(moved.file_name().unwrap().len() <= crate::output::NAME_MAX);
+        }
+        assert_eq!(names(&processed).len(), 3);
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// What a crash in the middle of a quarantine leaves (with either order of the two
+    /// writes) is repaired at the next start: every error file names a dump that is there,
+    /// and every dump has its error file.
+    #[test]
+    fn orphans_of_a_crash_during_quarantine_are_repaired() {
+        let dir = tempfile::tempdir().unwrap();
+        let failed = dir.path().join("failed");
+        fs::create_dir(&failed).unwrap();
+        fs::write(failed.join("moved.txt"), "dump").unwrap();
+        fs::write(failed.join("gone.txt.error"), "names a missing dump").unwrap();
+        fs::write(failed.join("whole.txt"), "dump").unwrap();
+        fs::write(failed.join("whole.txt.error"), "kept").unwrap();
+        assert_eq!(explain_orphans(&failed), 2);
+        assert_eq!(
+            names(&failed),
+            [
+                "moved.txt",
+                "moved.txt.error",
+                "whole.txt",
+                "whole.txt.error"
+            ]
+        );
+        let report = fs::read_to_string(failed.join("moved.txt.error")).unwrap();
+        assert!(report.contains("the reason is lost"), "{report}");
+        assert_eq!(
+            fs::read_to_string(failed.join("whole.txt.error")).unwrap(),
+            "kept"
         );
     }
 }

@@ -11,6 +11,9 @@
 //! - [`pipeline`]: one file on a worker: clean it, write its article;
 //! - [`commit`]: group commit: one outbox sync for many articles, then their dumps leave
 //!   the inbox;
+//! - [`lock`]: one service per inbox;
+//! - [`open`]: opening a dump safely (no symlinks, no FIFOs, regular files only);
+//! - [`outbox`]: the outbox held by identity, so nothing is written anywhere else;
 //! - [`disposition`]: moving dumps to `processed/` or `failed/` (with an error file);
 //! - [`pools`]: the threads for cleaning and for writing;
 //! - [`reload`]: hot reload of the rules;
@@ -26,6 +29,9 @@ pub mod commit;
 pub mod config;
 pub mod discover;
 pub mod disposition;
+pub mod lock;
+pub mod open;
+pub mod outbox;
 pub mod pipeline;
 pub mod pools;
 pub mod reload;
@@ -57,6 +63,8 @@ pub enum StartError {
     NoInbox(PathBuf),
     #[error("{0}\ncopydesk: the rules have problems; fix them (copydesk check lists them) and start again")]
     Rules(crate::rules::RuleErrors),
+    #[error("{0}")]
+    Locked(#[from] lock::LockError),
     #[error("cannot start: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -80,6 +88,8 @@ pub fn run(config: Config) -> Result<(), StartError> {
     if !config.inbox.is_dir() {
         return Err(StartError::NoInbox(config.inbox));
     }
+    // Before anything touches the folders: a second service must not sweep the first's files.
+    let inbox_lock = lock::acquire(&config.inbox)?;
     let reloader = Reloader::start(&config.rules).map_err(StartError::Rules)?;
     if let Err(e) = std::fs::create_dir_all(&config.outbox) {
         tracing::error!(outbox = %config.outbox.display(), error = %e, "cannot create the outbox; dumps wait in the inbox until it can be written");
@@ -90,6 +100,7 @@ pub fn run(config: Config) -> Result<(), StartError> {
     if swept > 0 {
         tracing::info!(files = swept, "removed temp files left by an earlier run");
     }
+    disposition::explain_orphans(&config.failed_dir());
     let workers = config.worker_count();
     let pools = pools::Pools::new(workers, config.writers)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -99,7 +110,8 @@ pub fn run(config: Config) -> Result<(), StartError> {
         .enable_all()
         .thread_name("copydesk")
         .build()?;
-    let service = Service::new(config, reloader, workers, &pools);
+    let mut service = Service::new(config, reloader, workers, &pools);
+    service.inbox_lock = Some(inbox_lock);
     let result = runtime.block_on(async move {
         // On a worker thread (not block_on's), so blocking sections can use block_in_place.
         tokio::spawn(service.serve())
@@ -142,6 +154,8 @@ struct Service {
     started_at: String,
     processed: u64,
     failed: u64,
+    /// Of `failed`: inbox entries that were not regular files or had unreadable names.
+    refused: u64,
     retries: u64,
     /// While set, the outbox cannot be written: no new work starts before `paused_until`.
     outbox_error: Option<String>,
@@ -152,6 +166,8 @@ struct Service {
     rescan: Arc<AtomicBool>,
     wake: Arc<Notify>,
     rules_changed_at: Option<Instant>,
+    /// The inbox's lock, held while running.
+    inbox_lock: Option<lock::InboxLock>,
 }
 
 impl Service {
@@ -164,6 +180,7 @@ impl Service {
             format: config.format,
             after: config.processed,
             rules_dir: config.rules.clone(),
+            outbox_guard: outbox::Outbox::new(&config.outbox),
         });
         Service {
             tracker: Tracker::new(config.settle, config.queue),
@@ -181,6 +198,7 @@ impl Service {
             started_at: now_rfc3339(),
             processed: 0,
             failed: 0,
+            refused: 0,
             retries: 0,
             outbox_error: None,
             backoff: FIRST_BACKOFF,
@@ -189,6 +207,7 @@ impl Service {
             rescan: Arc::new(AtomicBool::new(false)),
             wake: Arc::new(Notify::new()),
             rules_changed_at: None,
+            inbox_lock: None,
             config,
         }
     }
@@ -198,7 +217,7 @@ impl Service {
         let mut sigint = signal(SignalKind::interrupt())?;
         let mut sighup = signal(SignalKind::hangup())?;
         let (tx, mut hints) = mpsc::channel(4096);
-        let watch = if self.config.poll {
+        let mut watch = if self.config.poll {
             None
         } else {
             match discover::watch(
@@ -256,7 +275,9 @@ impl Service {
                             Err(_) => break,
                         }
                     }
-                    self.hints(batch);
+                    if self.hints(batch) {
+                        self.inbox_replaced(watch.as_mut());
+                    }
                 }
                 Some(done) = self.jobs.join_next(), if !self.jobs.is_empty() => self.finished(done),
                 Some(done) = self.writes.join_next(), if !self.writes.is_empty() => self.finished(done),
@@ -397,17 +418,57 @@ impl Service {
         }
     }
 
-    fn hints(&mut self, batch: Vec<Hint>) {
+    /// A new folder took the inbox's name: watch it, take its lock and scan it now, not at
+    /// the next periodic rescan.
+    fn inbox_replaced(&mut self, watch: Option<&mut discover::Watch>) {
+        tracing::warn!(inbox = %self.config.inbox.display(), "the inbox folder was replaced; watching the new one");
+        if let Some(watch) = watch {
+            if let Err(e) = watch.rewatch() {
+                tracing::error!(inbox = %self.config.inbox.display(), error = %e, "cannot watch the new inbox; it is scanned every rescan interval instead");
+            }
+        }
+        self.inbox_lock = None;
+        match tokio::task::block_in_place(|| lock::acquire(&self.config.inbox)) {
+            Ok(l) => self.inbox_lock = Some(l),
+            Err(e) => tracing::error!(error = %e, "cannot lock the new inbox"),
+        }
+        self.rescan.store(true, Ordering::Relaxed);
+    }
+
+    /// Takes in a batch of watcher hints; true if the inbox itself was replaced.
+    fn hints(&mut self, batch: Vec<Hint>) -> bool {
         let now = std::time::Instant::now();
+        let mut replaced = false;
         tokio::task::block_in_place(|| {
             for hint in batch {
                 match hint {
+                    Hint::InboxReplaced => replaced = true,
                     Hint::RulesChanged => self.rules_changed_at = Some(Instant::now()),
                     Hint::Touched(path) if self.tracker.knows(&path) => self.tracker.touched(&path),
                     Hint::Touched(path) => {
                         if let Some(stamp) = discover::stamp(&path) {
                             self.tracker.seen(path, stamp, now);
                         }
+                    }
+                    Hint::Writing(path) => {
+                        if !self.tracker.knows(&path) {
+                            if let Some(stamp) = discover::stamp(&path) {
+                                self.tracker.seen(path.clone(), stamp, now);
+                            }
+                        }
+                        if discover::may_be_open_for_writing(&path) {
+                            self.tracker.writing(&path);
+                        } else {
+                            self.tracker.touched(&path);
+                        }
+                    }
+                    Hint::Closed(path) => {
+                        if !self.tracker.knows(&path) {
+                            if let Some(stamp) = discover::stamp(&path) {
+                                self.tracker.seen(path.clone(), stamp, now);
+                            }
+                        }
+                        self.tracker.closed(&path);
                     }
                     Hint::RenamedIn(path) => {
                         if discover::stamp(&path).is_some() {
@@ -417,6 +478,7 @@ impl Service {
                 }
             }
         });
+        replaced
     }
 
     /// Starts cleaned files on free writers and complete files on free workers, unless the
@@ -514,13 +576,20 @@ impl Service {
     fn outcome(&mut self, path: PathBuf, outcome: Outcome) {
         let now = std::time::Instant::now();
         match outcome {
-            Outcome::Cleaned { .. } | Outcome::Failed { .. } | Outcome::Gone => {
+            Outcome::Cleaned { .. }
+            | Outcome::Failed { .. }
+            | Outcome::Refused { .. }
+            | Outcome::Gone => {
                 match outcome {
                     Outcome::Cleaned { .. } => {
                         self.processed += 1;
                         self.outbox_recovered();
                     }
                     Outcome::Failed { .. } => self.failed += 1,
+                    Outcome::Refused { .. } => {
+                        self.failed += 1;
+                        self.refused += 1;
+                    }
                     _ => {}
                 }
                 self.attempts.remove(&path);
@@ -602,6 +671,7 @@ impl Service {
             outbox: self.config.outbox.display().to_string(),
             processed: self.processed,
             failed: self.failed,
+            refused: self.refused,
             retries: self.retries,
             settling: counts.settling,
             queued: counts.ready,

@@ -16,9 +16,11 @@
 
 use super::config::AfterSuccess;
 use super::disposition::{self, Failure};
+use super::open::{self, OpenError, Refused};
+use super::outbox::Outbox;
 use super::reload::Current;
-use crate::engine::catch_panic;
-use crate::input::InputError;
+use crate::panics::catch;
+use crate::input::{InputError, MAX_INPUT_BYTES};
 use crate::output::{self, Format};
 use crate::{Article, Options};
 use std::path::{Path, PathBuf};
@@ -34,6 +36,9 @@ pub struct Settings {
     pub format: Format,
     pub after: AfterSuccess,
     pub rules_dir: PathBuf,
+    /// The outbox folder by identity: nothing is written or committed while its path
+    /// leads anywhere else.
+    pub outbox_guard: Outbox,
 }
 
 impl Settings {
@@ -52,6 +57,7 @@ impl Settings {
             format: Format::Markdown,
             after: AfterSuccess::Move,
             rules_dir: root.join("rules"),
+            outbox_guard: Outbox::new(&root.join("outbox")),
         }
     }
 }
@@ -64,6 +70,9 @@ pub enum Outcome {
     Cleaned { outputs: Vec<PathBuf> },
     /// The dump is in `failed/` with its error file.
     Failed { moved_to: PathBuf },
+    /// The inbox entry was not a dump copydesk reads (a symlink, FIFO, socket, device, or a
+    /// name that is not UTF-8); it is in `failed/` with its error file.
+    Refused { moved_to: PathBuf },
     /// The article could not be written; the dump stays in the inbox.
     OutboxError(String),
     /// Something else stopped it for now (the dump could not be read or moved); the dump
@@ -130,7 +139,12 @@ pub struct Entry {
 impl Entry {
     /// Whether the dump is still the file that was cleaned (not rewritten or replaced).
     pub fn unchanged(&self) -> bool {
-        identity(&self.input) == Some(self.before)
+        self.same_as(&self.input)
+    }
+
+    /// Whether the file at `path` is the one that was cleaned (e.g. after moving it).
+    pub fn same_as(&self, path: &Path) -> bool {
+        identity(path) == Some(self.before)
     }
 }
 
@@ -166,20 +180,28 @@ struct Identity {
     inode: (u64, u64),
 }
 
+impl Identity {
+    fn of(meta: &std::fs::Metadata) -> Identity {
+        #[cfg(unix)]
+        let inode = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let inode = (0, 0);
+        Identity {
+            size: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        }
+    }
+}
+
+/// The identity of the entry at `path` itself (a symlink is not followed).
 fn identity(path: &Path) -> Option<Identity> {
-    let meta = std::fs::metadata(path).ok()?;
-    #[cfg(unix)]
-    let inode = {
-        use std::os::unix::fs::MetadataExt;
-        (meta.dev(), meta.ino())
-    };
-    #[cfg(not(unix))]
-    let inode = (0, 0);
-    Some(Identity {
-        size: meta.len(),
-        modified: meta.modified().ok(),
-        inode,
-    })
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|m| Identity::of(&m))
 }
 
 /// Cleans `path` with the rules in force and does all that follows, commit included.
@@ -201,11 +223,13 @@ pub fn process(path: &Path, rules: &Current, settings: &Settings) -> Outcome {
 }
 
 /// Cleans `path` with the rules in force into the bytes of its articles, one per dump it
-/// holds (or quarantines a bad file). Never panics.
+/// holds (or quarantines a bad file). Never panics, and never blocks on what it opens
+/// (see [`super::open`]).
 ///
-/// A file that cannot be read as a whole is quarantined. In a file holding several dumps,
-/// one that cannot be read is logged and passed over, and the others are cleaned; a panic
-/// on any dump quarantines the whole file, since it is a bug a person must look at.
+/// A file that cannot be read as a whole is quarantined, and so is an inbox entry that is
+/// not a regular file. In a file holding several dumps, one that cannot be read is logged
+/// and passed over, and the others are cleaned; a panic on any dump quarantines the whole
+/// file, since it is a bug a person must look at.
 pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
     let Some(before) = identity(path) else {
         return Step::Done(Outcome::Gone);
@@ -235,27 +259,45 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
             },
         ))
     };
+    let refused_on_reading = |error: String| Failure {
+        error,
+        rule: "none: the dump was refused while being read, before a site rule was chosen".into(),
+        rules: rules_in_force(),
+        when: super::now_rfc3339(),
+    };
+    let bytes = match read(path, before) {
+        Ok(bytes) => bytes,
+        Err(Unread::Gone) => return Step::Done(Outcome::Gone),
+        Err(Unread::Changed) => return Step::Done(Outcome::Changed),
+        Err(Unread::Refused(reason)) => {
+            let why = refused_on_reading(format!("{} was refused: {reason}", path.display()));
+            return Step::Done(match fail(path, before, settings, why) {
+                Outcome::Failed { moved_to } => Outcome::Refused { moved_to },
+                other => other,
+            });
+        }
+        Err(Unread::Input(e)) if may_pass(&e) => return Step::Done(Outcome::Retry(e.to_string())),
+        Err(Unread::Input(e)) => {
+            return Step::Done(fail(
+                path,
+                before,
+                settings,
+                refused_on_reading(e.to_string()),
+            ))
+        }
+    };
     let options = Options::default();
-    let opened = catch_panic(|| loaded.engine.clean_path(path, &options));
+    let opened = catch(|| {
+        crate::input::open_bytes(path, &bytes).map(|dumps| loaded.engine.clean_dumps(dumps, &options))
+    });
     let mut cleaned = match opened {
         Ok(Ok(cleaned)) => cleaned,
-        Ok(Err(InputError::Io { source, .. })) if source.kind() == std::io::ErrorKind::NotFound => {
-            return Step::Done(Outcome::Gone)
-        }
-        Ok(Err(e)) if may_pass(&e) => return Step::Done(Outcome::Retry(e.to_string())),
         Ok(Err(e)) => {
             return Step::Done(fail(
                 path,
                 before,
                 settings,
-                Failure {
-                    error: e.to_string(),
-                    rule:
-                        "none: the dump was refused while being read, before a site rule was chosen"
-                            .into(),
-                    rules: rules_in_force(),
-                    when: super::now_rfc3339(),
-                },
+                refused_on_reading(e.to_string()),
             ))
         }
         Err(what) => return crashed(what),
@@ -287,7 +329,7 @@ fn render_all(
 ) -> Result<Vec<RenderedArticle>, String> {
     let mut articles = Vec::new();
     loop {
-        let article = match catch_panic(|| cleaned.next())? {
+        let article = match catch(|| cleaned.next())? {
             None => return Ok(articles),
             Some(Ok(article)) => article,
             Some(Err(e)) => {
@@ -312,10 +354,60 @@ fn render_all(
     }
 }
 
+/// Why a dump's bytes were not read.
+enum Unread {
+    Gone,
+    /// It is not the file that was looked at (replaced, or still being written).
+    Changed,
+    /// Not a regular file, or a name copydesk will not take.
+    Refused(String),
+    Input(InputError),
+}
+
+/// Reads the dump through a handle that is checked to be the regular file `before`
+/// describes, and still the same after reading (a writer that went on meanwhile makes it
+/// [`Unread::Changed`]).
+fn read(path: &Path, before: Identity) -> Result<Vec<u8>, Unread> {
+    let io = |source: std::io::Error| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            Unread::Gone
+        } else {
+            Unread::Input(InputError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    };
+    let (mut file, meta) = match open::regular(path) {
+        Ok(opened) => opened,
+        Err(OpenError::Refused(Refused(reason))) => return Err(Unread::Refused(reason)),
+        Err(OpenError::Io(e)) => return Err(io(e)),
+    };
+    if Identity::of(&meta) != before {
+        return Err(Unread::Changed);
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(Unread::Input(InputError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            max: MAX_INPUT_BYTES,
+        }));
+    }
+    let bytes = open::read_limited(&mut file, MAX_INPUT_BYTES).map_err(io)?;
+    match file.metadata() {
+        Ok(after) if Identity::of(&after) == before => Ok(bytes),
+        Ok(_) => Err(Unread::Changed),
+        Err(e) => Err(io(e)),
+    }
+}
+
 /// Writes a cleaned file's articles into the outbox, content synced, under their final
 /// names.
 pub fn write(rendered: Rendered, settings: &Settings) -> Step {
     let Rendered { entry, articles } = rendered;
+    if let Err(e) = settings.outbox_guard.check() {
+        return Step::Done(Outcome::OutboxError(e));
+    }
     let mut written = Vec::with_capacity(articles.len());
     for a in articles {
         match output::write_renamed(&settings.outbox, &a.name, a.bytes.as_bytes()) {
@@ -479,5 +571,69 @@ mod tests {
             process(&dir.path().join("inbox/none.txt"), &rules, &settings),
             Outcome::Gone
         );
+    }
+
+    /// A FIFO renamed over a queued dump blocked the worker that opened it, for good.
+    #[test]
+    fn a_fifo_over_a_queued_dump_is_refused_without_blocking() {
+        let (dir, settings, rules) = setup();
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let queued = dir.path().join("inbox/queued.txt");
+        std::fs::write(&queued, "Title\n\nBody.\n").unwrap();
+        std::fs::rename(&fifo, &queued).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = queued.clone();
+        std::thread::spawn(move || tx.send(process(&path, &rules, &settings)).unwrap());
+        // A hang guard, not a timing: the old code never returned at all.
+        let outcome = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the worker is blocked on the FIFO");
+        let Outcome::Refused { moved_to } = outcome else {
+            panic!("not refused: {outcome:?}")
+        };
+        let report = std::fs::read_to_string(format!("{}.error", moved_to.display())).unwrap();
+        assert!(report.contains("FIFO"), "{report}");
+        assert!(!queued.exists());
+    }
+
+    /// A crash after the article was written (the dump still in the inbox), then a rule
+    /// change that changes the title, then a restart: cleaning again replaces the same
+    /// output file instead of adding a second article for the one input.
+    #[test]
+    fn cleaning_again_under_new_rules_replaces_the_same_output() {
+        let (dir, settings, _) = setup();
+        let input = dir.path().join("inbox/story.txt");
+        std::fs::write(
+            &input,
+            "Site Banner\n\nThe Real Headline\n\nThe story itself, told in full.\n",
+        )
+        .unwrap();
+        let first = Reloader::start(&settings.rules_dir).unwrap().current();
+        let Step::Rendered(rendered) = prepare(&input, &first, &settings) else {
+            panic!("not cleaned")
+        };
+        let Step::Written(_) = write(rendered, &settings) else {
+            panic!("not written")
+        };
+        // The crash: the dump never left the inbox. Then the rules change the title.
+        std::fs::write(
+            settings.rules_dir.join("site.toml"),
+            "[site]\nid = \"s\"\nname = \"S\"\nfingerprints = ['Site Banner']\n\n[text.remove.banner]\nkind = \"masthead\"\nline = 'Site Banner'\n",
+        )
+        .unwrap();
+        let second = Reloader::start(&settings.rules_dir).unwrap().current();
+        assert!(matches!(
+            process(&input, &second, &settings),
+            Outcome::Cleaned { .. }
+        ));
+        let outputs: Vec<_> = std::fs::read_dir(&settings.outbox)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(outputs.len(), 1, "{outputs:?}");
+        let text = std::fs::read_to_string(settings.outbox.join(&outputs[0])).unwrap();
+        assert!(text.contains("title = \"The Real Headline\""), "{text}");
     }
 }

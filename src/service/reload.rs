@@ -105,7 +105,14 @@ impl Reloader {
             return false;
         }
         self.tried = now;
-        match RuleSet::load(&self.dir) {
+        // A panic while loading is one more way for the new rules to be bad.
+        let loaded = crate::panics::catch(|| RuleSet::load(&self.dir)).unwrap_or_else(|panic| {
+            Err(crate::rules::RuleErrors(vec![crate::rules::RuleError::file(
+                &self.dir,
+                format!("copydesk crashed while loading the rules ({panic}); this is a bug in copydesk: please report it with the rule file last edited"),
+            )]))
+        });
+        match loaded {
             Ok(rules) => {
                 let loaded = Loaded::new(rules);
                 tracing::info!(
@@ -167,5 +174,23 @@ mod tests {
         std::fs::remove_file(&file).unwrap();
         assert!(r.reload(false, "test"));
         assert_eq!(current.get().sites, 0);
+    }
+
+    #[test]
+    fn a_selector_that_crashed_the_parser_is_a_reload_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.toml");
+        std::fs::write(&file, SITE).unwrap();
+        let mut r = Reloader::start(dir.path()).unwrap();
+        let bad =
+            format!("{SITE}\n[html.remove.by]\nkind = \"other\"\nselector = 'class=byline'\n");
+        std::fs::write(&file, bad).unwrap();
+        assert!(!r.reload(false, "test"));
+        let error = r.last_error.as_deref().unwrap();
+        assert!(
+            error.contains("a.toml:8:13: invalid CSS selector"),
+            "{error}"
+        );
+        assert_eq!(r.current().get().sites, 1, "the last good rules stay");
     }
 }

@@ -3,6 +3,10 @@
 //! Every name the scanner or the watcher reports lands here. A file renamed into the
 //! inbox is complete at once (that is the sender's contract); any other file must keep the
 //! same size and modification time for the settle time, measured between two looks at it.
+//! A file the watcher saw being written in place must also have been closed by its writer
+//! (inotify's `IN_CLOSE_WRITE`), so a sender that pauses longer than the settle time in
+//! the middle of a file is waited for instead of cut short; if that close is never seen
+//! (a lost event), an unchanged file is taken after [`WRITER_WAIT`].
 //! While a file is waiting, queued or being cleaned, further reports of it change nothing,
 //! which is what makes "seen twice, processed once" hold.
 //!
@@ -15,10 +19,20 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// How long a file seen open for writing, and unchanged, waits for its writer's close
+/// before it is taken anyway (the close event may have been lost).
+pub const WRITER_WAIT: Duration = Duration::from_secs(600);
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
-    /// Waiting to be looked at again at `due`; `stamp` is what it looked like before.
-    Settling { stamp: Stamp, due: Instant },
+    /// Waiting to be looked at again at `due`; `stamp` is what it looked like before, since
+    /// `still_since`. `writing`: a writer has it open (seen written, not yet closed).
+    Settling {
+        stamp: Stamp,
+        due: Instant,
+        writing: bool,
+        still_since: Instant,
+    },
     /// Complete, waiting for a worker.
     Ready,
     /// A worker has it; `touched` if the name was reported again meanwhile (a new file may
@@ -108,6 +122,24 @@ impl Tracker {
         }
     }
 
+    /// The watcher saw this name created or written in place: its writer has it open.
+    pub fn writing(&mut self, path: &Path) {
+        match self.files.get_mut(path) {
+            Some(State::Settling { writing, .. }) => *writing = true,
+            Some(State::Busy { touched }) => *touched = true,
+            _ => {}
+        }
+    }
+
+    /// The watcher saw the writer of this name close it.
+    pub fn closed(&mut self, path: &Path) {
+        match self.files.get_mut(path) {
+            Some(State::Settling { writing, .. }) => *writing = false,
+            Some(State::Busy { touched }) => *touched = true,
+            _ => {}
+        }
+    }
+
     /// The file was renamed into the inbox: it is complete now. A file already queued or
     /// in flight is left alone (a rename over a file in flight is caught by the worker).
     pub fn renamed_in(&mut self, path: PathBuf) {
@@ -144,18 +176,26 @@ impl Tracker {
     /// The result of looking again at a due file: still the same means complete; changed
     /// means wait again; gone (or no longer a file) means forget it.
     pub fn recheck(&mut self, path: PathBuf, now_stamp: Option<Stamp>, now: Instant) {
-        let Some(State::Settling { stamp, .. }) = self.files.get(&path).copied() else {
+        let Some(State::Settling {
+            stamp,
+            writing,
+            still_since,
+            ..
+        }) = self.files.get(&path).copied()
+        else {
             return;
         };
         match now_stamp {
             None => {
                 self.files.remove(&path);
             }
-            Some(s) if s == stamp => {
+            Some(s) if s == stamp && (!writing || now >= still_since + WRITER_WAIT) => {
                 self.files.insert(path.clone(), State::Ready);
                 self.ready.push_back(path);
             }
-            Some(s) => self.settle_from(path, s, now, self.settle),
+            // Unchanged but still open for writing: wait for the close.
+            Some(s) if s == stamp => self.settle_as(path, s, now, self.settle, true, still_since),
+            Some(s) => self.settle_as(path, s, now, self.settle, writing, now),
         }
     }
 
@@ -204,9 +244,28 @@ impl Tracker {
     }
 
     fn settle_from(&mut self, path: PathBuf, stamp: Stamp, now: Instant, delay: Duration) {
+        self.settle_as(path, stamp, now, delay, false, now);
+    }
+
+    fn settle_as(
+        &mut self,
+        path: PathBuf,
+        stamp: Stamp,
+        now: Instant,
+        delay: Duration,
+        writing: bool,
+        still_since: Instant,
+    ) {
         let due = now + delay;
-        self.files
-            .insert(path.clone(), State::Settling { stamp, due });
+        self.files.insert(
+            path.clone(),
+            State::Settling {
+                stamp,
+                due,
+                writing,
+                still_since,
+            },
+        );
         // Keep `due` sorted: delays differ (retries), so insert in place from the back.
         let at = self.due.partition_point(|(t, _)| *t <= due);
         self.due.insert(at, (due, path));
@@ -316,5 +375,41 @@ mod tests {
         t.seen(PathBuf::from("c"), stamp(1), t0);
         assert_eq!(t.due(t0 + SETTLE), vec![PathBuf::from("c")]);
         assert_eq!(t.next_due(), Some(t0 + Duration::from_secs(5)));
+    }
+
+    /// A sender writing in place that pauses longer than the settle time is waited for
+    /// until it closes the file; the size and time alone would call it complete.
+    #[test]
+    fn a_file_open_for_writing_waits_for_its_close() {
+        let t0 = Instant::now();
+        let mut t = Tracker::new(SETTLE, 10);
+        let p = PathBuf::from("/in/a.txt");
+        t.seen(p.clone(), stamp(10), t0);
+        t.writing(&p);
+        // The writer pauses: nothing changes for two settle times, but it is still open.
+        for k in 1..=2 {
+            for due in t.due(t0 + SETTLE * k) {
+                t.recheck(due, Some(stamp(10)), t0 + SETTLE * k);
+            }
+            assert_eq!(t.take_ready(), None, "taken while still open");
+        }
+        t.closed(&p);
+        for due in t.due(t0 + SETTLE * 3) {
+            t.recheck(due, Some(stamp(10)), t0 + SETTLE * 3);
+        }
+        assert_eq!(t.take_ready(), Some(p.clone()));
+
+        // A close that is never seen: taken once unchanged for WRITER_WAIT.
+        let q = PathBuf::from("/in/b.txt");
+        t.seen(q.clone(), stamp(1), t0);
+        t.writing(&q);
+        let late = t0 + WRITER_WAIT + SETTLE;
+        for due in t.due(t0 + SETTLE) {
+            t.recheck(due, Some(stamp(1)), t0 + SETTLE);
+        }
+        for due in t.due(late) {
+            t.recheck(due, Some(stamp(1)), late);
+        }
+        assert_eq!(t.take_ready(), Some(q));
     }
 }

@@ -35,6 +35,10 @@ pub struct Status {
     pub processed: u64,
     /// Dumps moved to `failed/` since start.
     pub failed: u64,
+    /// Of `failed`: inbox entries refused without reading (symlinks, FIFOs, sockets,
+    /// devices, names that are not UTF-8).
+    #[serde(default)]
+    pub refused: u64,
     /// Writes to the outbox that failed and will be retried, since start.
     pub retries: u64,
     /// Files waiting for their size and time to hold still.
@@ -88,11 +92,13 @@ pub fn age(status: &Status) -> Option<Duration> {
     Some(age.to_std().unwrap_or(Duration::ZERO))
 }
 
-/// Whether a `running` status is too old to be true: the service died without a word.
+/// Whether a `running` status cannot be true: its process is gone (a kill -9 says
+/// nothing), or it has not been rewritten for far longer than its interval (a hung
+/// service, or one on another machine sharing the folder).
 pub fn is_stale(status: &Status) -> bool {
     let allowed =
         Duration::from_millis(status.interval_ms.saturating_mul(3)) + Duration::from_secs(5);
-    age(status).is_none_or(|a| a > allowed)
+    !super::lock::pid_alive(status.pid) || age(status).is_none_or(|a| a > allowed)
 }
 
 /// The status as a person reads it.
@@ -102,7 +108,7 @@ pub fn describe(status: &Status) -> String {
     });
     let state = match status.state.as_str() {
         "running" if is_stale(status) => format!(
-            "not running: the status file was last written {age} by pid {}, which stopped without saying so",
+            "not running: the status file was last written {age} by pid {}, which is gone or stopped without saying so",
             status.pid
         ),
         "running" => format!("running (pid {}, since {})", status.pid, status.started_at),
@@ -114,12 +120,13 @@ pub fn describe(status: &Status) -> String {
          inbox:     {}\n\
          outbox:    {}\n\
          processed: {}\n\
-         failed:    {}\n\
+         failed:    {} ({} of them not regular files or with unreadable names)\n\
          queue:     {} queued, {} in flight, {} settling\n",
         status.inbox,
         status.outbox,
         status.processed,
         status.failed,
+        status.refused,
         status.queued,
         status.in_flight,
         status.settling,
@@ -159,7 +166,7 @@ mod tests {
     fn sample() -> Status {
         Status {
             state: "running".into(),
-            pid: 42,
+            pid: std::process::id(),
             version: "0".into(),
             started_at: "2026-01-01T00:00:00Z".into(),
             updated_at: crate::service::now_rfc3339(),
@@ -168,6 +175,7 @@ mod tests {
             outbox: "outbox".into(),
             processed: 7,
             failed: 1,
+            refused: 0,
             retries: 0,
             settling: 0,
             queued: 3,
@@ -190,7 +198,10 @@ mod tests {
         assert_eq!(back, sample_with_time(&back));
         assert!(is_running(&back));
         let text = describe(&back);
-        assert!(text.contains("copydesk running (pid 42"), "{text}");
+        assert!(
+            text.contains(&format!("copydesk running (pid {}", std::process::id())),
+            "{text}"
+        );
         assert!(text.contains("processed: 7"), "{text}");
         assert!(text.contains("3 queued, 2 in flight"), "{text}");
     }
@@ -208,6 +219,10 @@ mod tests {
         s.updated_at = "2020-01-01T00:00:00Z".into();
         assert!(!is_running(&s));
         assert!(describe(&s).contains("not running"), "{}", describe(&s));
+        // Fresh, but its process is gone (a kill -9): not running either.
+        let mut dead = sample();
+        dead.pid = u32::MAX;
+        assert!(!is_running(&dead));
         let missing = read(Path::new("/nonexistent-inbox")).unwrap_err();
         assert!(missing.contains("has not run on this inbox"), "{missing}");
     }
