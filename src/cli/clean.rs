@@ -1,8 +1,8 @@
 //! `copydesk clean`: clean files or whole folders once.
 
 use super::{load_rules, RulesArg, OK, SOME_FAILED, USAGE};
-use copydesk::panics::catch;
 use copydesk::output::{self, Format};
+use copydesk::panics::catch;
 use copydesk::{Engine, Options};
 use std::io::Write;
 use std::path::{Path, PathBuf};

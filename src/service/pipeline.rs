@@ -19,9 +19,9 @@ use super::disposition::{self, Failure};
 use super::open::{self, OpenError, Refused};
 use super::outbox::Outbox;
 use super::reload::Current;
-use crate::panics::catch;
 use crate::input::{InputError, MAX_INPUT_BYTES};
 use crate::output::{self, Format};
+use crate::panics::catch;
 use crate::{Article, Options};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
@@ -288,7 +288,8 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
     };
     let options = Options::default();
     let opened = catch(|| {
-        crate::input::open_bytes(path, &bytes).map(|dumps| loaded.engine.clean_dumps(dumps, &options))
+        crate::input::open_bytes(path, &bytes)
+            .map(|dumps| loaded.engine.clean_dumps(dumps, &options))
     });
     let mut cleaned = match opened {
         Ok(Ok(cleaned)) => cleaned,
