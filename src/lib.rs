@@ -23,6 +23,7 @@ pub mod harness;
 pub mod input;
 pub mod kind;
 pub mod language;
+pub mod learn;
 pub mod metadata;
 pub mod normalize;
 pub mod output;

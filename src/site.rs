@@ -4,7 +4,9 @@
 //! or og:url), so a host match wins. Text dumps usually carry no URL; then fingerprints,
 //! whole-line patterns that only that site prints, decide: the site with the most distinct
 //! fingerprints matched (at least its `min_fingerprints`) wins, ties going to the first by
-//! file name so the choice is deterministic.
+//! file name so the choice is deterministic. A *weak* fingerprint (a word or label many
+//! sites print, see [`crate::learn::fingerprint`]) never identifies a site on its own: it
+//! counts only beside another fingerprint of the same site.
 
 use crate::rules::{RuleSet, Site};
 
@@ -43,12 +45,15 @@ fn by_fingerprint<'r>(rules: &'r RuleSet, text: &str) -> Option<(&'r Site, Evide
         }
     }
     let mut hits = vec![0usize; rules.sites.len()];
+    let mut strong = vec![false; rules.sites.len()];
     for (i, &(site, _)) in rules.fingerprint_owner.iter().enumerate() {
         hits[site] += usize::from(seen[i]);
+        strong[site] |= seen[i] && !rules.fingerprint_weak[i];
     }
     let mut best: Option<(usize, usize)> = None;
     for (s, site) in rules.sites.iter().enumerate() {
-        if hits[s] >= site.min_fingerprints && best.is_none_or(|(_, b)| hits[s] > b) {
+        let enough = hits[s] >= site.min_fingerprints && (strong[s] || hits[s] >= 2);
+        if enough && best.is_none_or(|(_, b)| hits[s] > b) {
             best = Some((s, hits[s]));
         }
     }

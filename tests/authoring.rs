@@ -36,7 +36,7 @@ const RULES: &str = r#"[site]
 id = "acme"
 name = "Acme Daily"
 hosts = ["acme.example.com"]
-fingerprints = ['Acme Daily']
+fingerprints = ['Get the Acme briefing in your inbox\.']
 
 [text.remove.masthead]
 kind = "masthead"

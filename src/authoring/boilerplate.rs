@@ -10,6 +10,7 @@
 //! author and date from the metadata.
 
 use crate::kind::Kind;
+use crate::learn::lines::{article_span, DumpLines, Stats};
 use crate::rules::Site;
 use std::collections::{HashMap, HashSet};
 
@@ -85,9 +86,26 @@ pub fn propose(texts: &[String], generic: &Site) -> Proposals {
             *seen_in.entry(l).or_default() += 1;
         }
     }
+    // Lines the articles themselves share (a "Pros" heading, FAQ numbers "1."…"6."): inside
+    // a dump's article stretch, short, and not named for what page chrome is. Body
+    // structure, never proposed (the learner's own test, see `learn::text`).
+    let learned: Vec<DumpLines> = texts.iter().map(|t| DumpLines::new(t)).collect();
+    let stats = Stats::new(&learned);
+    let mut structure: HashSet<String> = HashSet::new();
+    for d in &learned {
+        if let Some((a, b)) = article_span(d, &stats) {
+            for k in a..=b {
+                let l = d.text(k);
+                if is_body_structure(l) {
+                    structure.insert(l.to_string());
+                }
+            }
+        }
+    }
     let eligible = |line: &str| {
         seen_in.get(line).copied().unwrap_or(0) >= 2
-            && line.chars().any(char::is_alphanumeric)
+            && line.chars().any(char::is_alphabetic)
+            && !structure.contains(line)
             && !generic.text.lines.set.is_match(line)
             && !generic
                 .text
@@ -197,6 +215,12 @@ fn proposal(
         shape,
         seen_in: seen_in.get(first).copied().unwrap_or(0),
     }
+}
+
+/// A short line that says nothing about page chrome: inside an article, it is a heading or
+/// a list item the articles happen to share.
+pub fn is_body_structure(line: &str) -> bool {
+    line.split_whitespace().count() < 6 && guess_kind(line) == Kind::Other
 }
 
 /// Keywords that betray a kind, tried in order; the first hit wins.
@@ -358,6 +382,30 @@ mod tests {
         );
         assert!(matches!(p.rules[0].shape, Shape::Block { .. }));
         assert_eq!(p.rules[0].kind, Kind::Related);
+    }
+
+    #[test]
+    fn headings_and_numbers_the_articles_share_are_not_proposed() {
+        let body = |n: &str| {
+            format!(
+                "Acme Daily\n\nReview of the {n} phone\n\nThe {n} phone is the best phone we have tested this year, by far.\n\n\
+                 Pros\n\nThe {n} has a long battery life and a bright screen that works well outdoors.\n\n\
+                 Cons\n\nThe camera of the {n} struggles in low light, and the charger is sold separately.\n\n1.\n\n\
+                 Is the {n} waterproof? Yes, it survives a dip in the pool for up to thirty minutes.\n\n\
+                 Sign up for the Acme Daily newsletter\n\nAbout Acme Daily\n"
+            )
+        };
+        let p = run(&[&body("Alpha"), &body("Beta"), &body("Gamma")]);
+        let all: Vec<&str> = p
+            .rules
+            .iter()
+            .flat_map(|r| r.lines.iter().map(String::as_str))
+            .collect();
+        for kept in ["Pros", "Cons", "1."] {
+            assert!(!all.contains(&kept), "{kept} proposed: {p:#?}");
+        }
+        // Chrome outside the articles is still proposed.
+        assert!(all.contains(&"About Acme Daily"), "{p:#?}");
     }
 
     #[test]

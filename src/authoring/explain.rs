@@ -275,7 +275,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) const RULES: &str =
-        "[site]\nid = \"acme\"\nname = \"Acme\"\nfingerprints = ['Acme News']\n\n\
+        "[site]\nid = \"acme\"\nname = \"Acme\"\nfingerprints = ['Get the <Acme> letter']\n\n\
         [text.remove.masthead]\nkind = \"masthead\"\nline = 'Acme News'\n\n\
         [text.remove.promo]\nkind = \"newsletter\"\nline = 'Get the <Acme> letter'\n\n\
         [text.remove.tail]\nkind = \"comments\"\nfrom = 'Reader comments'\n";

@@ -7,6 +7,7 @@ mod check;
 mod clean;
 mod eval;
 mod explain;
+mod learn;
 mod new_rule;
 mod run;
 mod status;
@@ -59,6 +60,8 @@ enum Command {
     Explain(explain::Args),
     /// Scaffold a rule file and fixtures for a new site from sample dumps.
     NewRule(new_rule::Args),
+    /// Learn a site's rule file and fixtures from two or more of its dumps.
+    Learn(learn::Args),
     /// Run the service: clean every dump dropped into the inbox, until SIGINT or SIGTERM.
     Run(run::Args),
     /// Show what the service on an inbox is doing (exit 1 if it is not running).
@@ -88,6 +91,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Explain(args) => explain::run(args),
         Command::NewRule(args) => new_rule::run(args),
+        Command::Learn(args) => learn::run(args),
         Command::Run(args) => run::run(args),
         Command::Status(args) => status::run(args),
         Command::Eval(args) => eval::run(args),

@@ -8,7 +8,7 @@
 
 use crate::clean::html::skip_subtree;
 use crate::normalize::collapse_spaces;
-use scraper::{Html, Node};
+use scraper::{ElementRef, Html, Node};
 
 /// Elements whose text a browser does not show.
 fn invisible(name: &str) -> bool {
@@ -27,6 +27,12 @@ fn block(name: &str) -> bool {
 /// The page's visible text: one block a line, blank lines between blocks.
 pub fn text_dump(html: &str) -> String {
     let doc = Html::parse_document(html);
+    visible_blocks(doc.root_element()).join("\n\n")
+}
+
+/// The visible text under `root`, one block a line (what [`text_dump`] writes for a whole
+/// page; the learner uses it on parts of pages, so its lines are the dumps' lines).
+pub fn visible_blocks(root: ElementRef) -> Vec<String> {
     let mut blocks: Vec<String> = Vec::new();
     let mut buf = String::new();
     let flush = |buf: &mut String, blocks: &mut Vec<String>| {
@@ -36,7 +42,7 @@ pub fn text_dump(html: &str) -> String {
         }
         buf.clear();
     };
-    let mut edges = doc.root_element().traverse();
+    let mut edges = root.traverse();
     while let Some(edge) = edges.next() {
         match edge {
             ego_tree::iter::Edge::Open(node) => match node.value() {
@@ -60,7 +66,7 @@ pub fn text_dump(html: &str) -> String {
         }
     }
     flush(&mut buf, &mut blocks);
-    blocks.join("\n\n")
+    blocks
 }
 
 #[cfg(test)]

@@ -32,6 +32,9 @@ pub struct RuleSet {
     pub fingerprints: regex::RegexSet,
     /// For each pattern of `fingerprints`: (index into `sites`, index of the fingerprint).
     pub fingerprint_owner: Vec<(usize, usize)>,
+    /// For each pattern of `fingerprints`: a word or label many sites print, which never
+    /// identifies a site on its own (see [`crate::learn::fingerprint`]).
+    pub fingerprint_weak: Vec<bool>,
 }
 
 impl RuleSet {
@@ -56,11 +59,16 @@ impl RuleSet {
         let fingerprints = regex::RegexSetBuilder::new(&patterns)
             .size_limit(64 << 20)
             .build()?;
+        let fingerprint_weak = patterns
+            .iter()
+            .map(|p| crate::learn::fingerprint::is_weak(p))
+            .collect();
         Ok(RuleSet {
             generic: generic(),
             sites,
             fingerprints,
             fingerprint_owner,
+            fingerprint_weak,
         })
     }
 
