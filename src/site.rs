@@ -67,6 +67,15 @@ pub fn host_of(url: &str) -> Option<String> {
     Some(host.trim_start_matches("www.").to_string())
 }
 
+/// A host as a rule file lists it, from what a person typed: lowercase, no `www.`, and the
+/// host of a URL given where a host was meant.
+pub fn normalise_host(typed: &str) -> String {
+    match host_of(typed) {
+        Some(host) if typed.contains("://") => host,
+        _ => typed.trim().trim_start_matches("www.").to_ascii_lowercase(),
+    }
+}
+
 /// `host` is `rule_host` or a subdomain of it.
 fn host_matches(host: &str, rule_host: &str) -> bool {
     host == rule_host

@@ -394,7 +394,8 @@ mod tests {
     use super::*;
     use std::fs;
 
-    const RULES: &str = "[site]\nid = \"acme\"\nname = \"Acme\"\nfingerprints = ['Get the Acme letter']\n\n\
+    const RULES: &str =
+        "[site]\nid = \"acme\"\nname = \"Acme\"\nfingerprints = ['Get the Acme letter']\n\n\
         [text.remove.promo]\nkind = \"newsletter\"\nline = 'Get the Acme letter'\n\n\
         [text.remove.unused]\nkind = \"share\"\nline = 'Never printed'\n\n\
         [tests]\nmust_not_contain = [\"Acme letter\"]\n";

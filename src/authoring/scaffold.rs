@@ -107,11 +107,7 @@ pub fn scaffold(new: &NewSite) -> Result<Scaffolded, String> {
     let mut hosts: Vec<String> = new
         .hosts
         .iter()
-        .map(|h| match crate::site::host_of(h) {
-            // A URL was given where a host was meant: keep its host.
-            Some(host) if h.contains("://") => host,
-            _ => h.trim().trim_start_matches("www.").to_ascii_lowercase(),
-        })
+        .map(|h| crate::site::normalise_host(h))
         .filter(|h| !h.is_empty())
         .collect();
     for dump in new.dumps {

@@ -85,7 +85,7 @@ fn is_menu_item(line: &str) -> bool {
 }
 
 /// The maximum-sum run of `scores` (indices, inclusive), if it is positive.
-fn best_segment(scores: &[f64]) -> Option<(usize, usize)> {
+pub fn best_segment(scores: &[f64]) -> Option<(usize, usize)> {
     let mut best: Option<(f64, usize, usize)> = None;
     let (mut sum, mut start) = (0.0, 0);
     for (i, &s) in scores.iter().enumerate() {

@@ -212,19 +212,7 @@ pub fn article_span(d: &DumpLines, stats: &Stats) -> Option<(usize, usize)> {
             }
         })
         .collect();
-    let mut best: Option<(f64, usize, usize)> = None;
-    let (mut sum, mut start) = (0.0, 0);
-    for (i, &s) in scores.iter().enumerate() {
-        if sum <= 0.0 {
-            sum = 0.0;
-            start = i;
-        }
-        sum += s;
-        if sum > 0.0 && best.is_none_or(|(b, _, _)| sum > b) {
-            best = Some((sum, start, i));
-        }
-    }
-    best.map(|(_, a, b)| (a, b))
+    crate::clean::heuristics::best_segment(&scores)
 }
 
 #[cfg(test)]

@@ -147,10 +147,7 @@ pub fn learn(site: &str, dumps: &[Dump], options: &LearnOptions) -> Result<Learn
     let mut hosts: Vec<String> = options
         .hosts
         .iter()
-        .map(|h| match crate::site::host_of(h) {
-            Some(host) if h.contains("://") => host,
-            _ => h.trim().trim_start_matches("www.").to_ascii_lowercase(),
-        })
+        .map(|h| crate::site::normalise_host(h))
         .filter(|h| !h.is_empty())
         .collect();
     let mut texts = Vec::new();
