@@ -608,7 +608,7 @@ mod tests {
         let input = dir.path().join("inbox/story.txt");
         std::fs::write(
             &input,
-            "Site Banner\n\nThe Real Headline\n\nThe story itself, told in full.\n",
+            "The Example Gazette Site Banner\n\nThe Real Headline\n\nThe story itself, told in full.\n",
         )
         .unwrap();
         let first = Reloader::start(&settings.rules_dir).unwrap().current();
@@ -621,7 +621,7 @@ mod tests {
         // The crash: the dump never left the inbox. Then the rules change the title.
         std::fs::write(
             settings.rules_dir.join("site.toml"),
-            "[site]\nid = \"s\"\nname = \"S\"\nfingerprints = ['Site Banner']\n\n[text.remove.banner]\nkind = \"masthead\"\nline = 'Site Banner'\n",
+            "[site]\nid = \"s\"\nname = \"S\"\nfingerprints = ['The Example Gazette Site Banner']\n\n[text.remove.banner]\nkind = \"masthead\"\nline = 'The Example Gazette Site Banner'\n",
         )
         .unwrap();
         let second = Reloader::start(&settings.rules_dir).unwrap().current();
