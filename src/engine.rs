@@ -17,6 +17,13 @@ pub struct Options {
     pub url: Option<String>,
 }
 
+/// What cleaning a dump found besides the article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Notes {
+    /// How an HTML page's content root was chosen (`None` for text).
+    pub content_root: Option<clean::html::ContentRoot>,
+}
+
 /// Cleans dumps with one set of rules.
 #[derive(Debug)]
 pub struct Engine {
@@ -50,7 +57,18 @@ impl Engine {
         dumps: input::Dumps,
         options: &'e Options,
     ) -> impl Iterator<Item = Result<Article, InputError>> + 'e {
-        dumps.map(move |dump| dump.map(|dump| self.clean(dump, options)))
+        self.clean_dumps_noted(dumps, options)
+            .map(|cleaned| cleaned.map(|(article, _)| article))
+    }
+
+    /// [`Engine::clean_dumps`], with what cleaning each dump found besides its article
+    /// (what the service's drift watch counts).
+    pub fn clean_dumps_noted<'e>(
+        &'e self,
+        dumps: input::Dumps,
+        options: &'e Options,
+    ) -> impl Iterator<Item = Result<(Article, Notes), InputError>> + 'e {
+        dumps.map(move |dump| dump.map(|dump| self.run(dump, options, None)))
     }
 
     /// Reads and cleans a file that is one dump (a fixture, a page being explained).
@@ -61,7 +79,7 @@ impl Engine {
 
     /// Cleans a dump that is already read.
     pub fn clean(&self, dump: Dump, options: &Options) -> Article {
-        self.run(dump, options, None)
+        self.run(dump, options, None).0
     }
 
     /// Reads and cleans one file, and says how each line was treated (`copydesk explain`).
@@ -72,11 +90,16 @@ impl Engine {
     ) -> Result<(Article, clean::Trace), InputError> {
         let dump = input::read(path)?;
         let mut trace = clean::Trace::default();
-        let article = self.run(dump, options, Some(&mut trace));
+        let (article, _) = self.run(dump, options, Some(&mut trace));
         Ok((article, trace))
     }
 
-    fn run(&self, dump: Dump, options: &Options, mut trace: Option<&mut clean::Trace>) -> Article {
+    fn run(
+        &self,
+        dump: Dump,
+        options: &Options,
+        mut trace: Option<&mut clean::Trace>,
+    ) -> (Article, Notes) {
         let mut dump = dump;
         let hint_url = options.url.clone().or_else(|| dump.url.clone());
         // One budget for every page: a page too costly to parse is cleaned as text.
@@ -108,7 +131,10 @@ impl Engine {
                 (found, url, cleaned)
             }
         };
-        self.article(dump, found, url, cleaned)
+        let notes = Notes {
+            content_root: cleaned.content_root.clone(),
+        };
+        (self.article(dump, found, url, cleaned), notes)
     }
 
     fn article(

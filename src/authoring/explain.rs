@@ -8,6 +8,7 @@
 
 use super::style::Paint;
 use crate::article::{Article, Removal};
+use crate::clean::html::ContentRoot;
 use crate::clean::sheet::TracedLine;
 use crate::clean::Trace;
 use crate::kind::Kind;
@@ -75,6 +76,50 @@ impl Explanation {
         }
     }
 
+    /// How an HTML page's content root was chosen, in words (`None` for text dumps).
+    pub fn root_line(&self) -> Option<String> {
+        Some(match self.trace.content_root.as_ref()? {
+            ContentRoot::Selector { selector, element } => {
+                format!("{element}, matched by the site's content selector `{selector}`")
+            }
+            ContentRoot::Detected {
+                element,
+                selector_missed: true,
+            } => format!(
+                "{element}, found by detection: the site's content selector matched nothing \
+                 on this page (has the layout changed?)"
+            ),
+            ContentRoot::Detected { element, .. } => {
+                format!("{element}, found by detection (no content selector for this site)")
+            }
+            ContentRoot::Page => {
+                "the whole page: neither a selector nor detection found an article container"
+                    .to_string()
+            }
+        })
+    }
+
+    /// The markup removals that stood before line `i` of `trace.lines` (`i == len`: after
+    /// the last line), with the selector behind each when there is one.
+    pub fn markup_before(&self, i: usize) -> impl Iterator<Item = (&Removal, Option<&str>)> {
+        let t = &self.trace;
+        t.markup.iter().enumerate().filter_map(move |(n, r)| {
+            let at = t.markup_at.get(n).copied().unwrap_or(0);
+            (at == i).then(|| (r, t.markup_selectors.get(n).and_then(|s| s.as_deref())))
+        })
+    }
+
+    /// Where a metadata value came from, when a traced line says so (the line a text rule
+    /// moved into the metadata, and its rule).
+    pub fn metadata_rule(&self, kind: Kind) -> Option<&str> {
+        self.trace
+            .lines
+            .iter()
+            .filter_map(|l| l.claim.as_ref())
+            .find(|c| c.kind == kind)
+            .map(|c| c.rule.as_str())
+    }
+
     /// The metadata as label/value rows (`None`: not found).
     pub fn metadata_rows(&self) -> Vec<(&'static str, Option<String>)> {
         let a = &self.article;
@@ -106,6 +151,15 @@ impl Explanation {
             *counts.entry(r.kind).or_default() += r.text.lines().count().max(1);
         }
         counts
+    }
+
+    /// `, N element(s) removed from the markup` when there were any.
+    pub fn markup_total(&self) -> String {
+        match self.trace.markup.len() {
+            0 => String::new(),
+            1 => ", 1 element removed from the markup".to_string(),
+            n => format!(", {n} elements removed from the markup"),
+        }
     }
 
     /// Lines kept, removed and moved to metadata.
@@ -191,24 +245,26 @@ pub fn render_terminal(e: &Explanation, paint: Paint) -> String {
         out.push_str(&format!("  {label:<10} {value}\n"));
     }
 
-    if !e.trace.markup.is_empty() {
-        out.push_str(&format!(
-            "\n{}\n",
-            paint.bold("removed from the page's markup (before the text rules)")
-        ));
-        for r in &e.trace.markup {
-            markup_removal(&mut out, r, paint);
-        }
+    if let Some(root) = e.root_line() {
+        out.push_str(&format!("\n{} {root}\n", paint.bold("content root:")));
+        outside(&mut out, &e.trace.outside, paint);
     }
 
     out.push_str(&format!(
         "\n{}  {}\n",
         paint.bold("text"),
-        paint.dim("(- removed, = moved to metadata, unmarked: kept)")
+        paint.dim(if e.trace.content_root.is_some() {
+            "(- removed, x removed from the markup, = moved to metadata, unmarked: kept)"
+        } else {
+            "(- removed, = moved to metadata, unmarked: kept)"
+        })
     ));
     let width = e.trace.lines.len().to_string().len().max(3);
     for run in e.runs() {
         for (n, (no, line)) in run.lines.iter().enumerate() {
+            for (r, selector) in e.markup_before(no - 1) {
+                markup_removal(&mut out, r, selector, width, paint);
+            }
             let fate = Fate::of(line);
             let text = match fate {
                 Fate::Kept | Fate::Blank => line.text.clone(),
@@ -226,10 +282,14 @@ pub fn render_terminal(e: &Explanation, paint: Paint) -> String {
             out.push('\n');
         }
     }
+    for (r, selector) in e.markup_before(e.trace.lines.len()) {
+        markup_removal(&mut out, r, selector, width, paint);
+    }
 
     let (kept, removed, moved) = e.totals();
     out.push_str(&format!(
-        "\n{kept} lines kept, {removed} removed, {moved} moved to metadata\n"
+        "\n{kept} lines kept, {removed} removed, {moved} moved to metadata{}\n",
+        e.markup_total()
     ));
     let counts = e.kind_counts();
     if !counts.is_empty() {
@@ -242,15 +302,66 @@ pub fn render_terminal(e: &Explanation, paint: Paint) -> String {
     out
 }
 
-fn markup_removal(out: &mut String, r: &Removal, paint: Paint) {
+/// An element removed from the page's markup, where it stood, with its rule and selector.
+fn markup_removal(
+    out: &mut String,
+    r: &Removal,
+    selector: Option<&str>,
+    width: usize,
+    paint: Paint,
+) {
     for (i, line) in r.text.lines().enumerate() {
-        let mut row = format!("    - {}", paint.kind(r.kind, line));
+        let mut row = format!("{:>width$} x {}", "", paint.kind(r.kind, line));
         if i == 0 {
             row.push_str("  ");
-            row.push_str(&paint.kind(r.kind, &format!("[{}: {}]", r.kind, r.rule)));
+            row.push_str(&paint.kind(
+                r.kind,
+                &format!("[{}: {}]", r.kind, rule_label(r, selector)),
+            ));
         }
         out.push_str(&row);
         out.push('\n');
+    }
+}
+
+/// `rule` or `rule, selector`, as the views label a markup removal.
+pub fn rule_label(r: &Removal, selector: Option<&str>) -> String {
+    match selector {
+        Some(s) => format!("{} `{}`", r.rule, shorten(s, 60)),
+        None => r.rule.clone(),
+    }
+}
+
+/// Blocks shown of what lay outside the content root; the rest are counted.
+pub const OUTSIDE_SHOWN: usize = 8;
+
+/// What lay outside the content root: a count and the first few blocks.
+fn outside(out: &mut String, blocks: &[String], paint: Paint) {
+    if blocks.is_empty() {
+        return;
+    }
+    let words: usize = blocks.iter().map(|b| crate::article::word_count(b)).sum();
+    out.push_str(&format!(
+        "{} {} block(s), {words} words, e.g.:\n",
+        paint.bold("outside it:  "),
+        blocks.len()
+    ));
+    for b in blocks.iter().take(OUTSIDE_SHOWN) {
+        out.push_str(&format!("    {}\n", paint.dim(&shorten(b, 100))));
+    }
+    if blocks.len() > OUTSIDE_SHOWN {
+        out.push_str(&format!(
+            "    … and {} more\n",
+            blocks.len() - OUTSIDE_SHOWN
+        ));
+    }
+}
+
+/// `s` cut to at most `max` characters, with an ellipsis when cut.
+pub fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
     }
 }
 
@@ -260,10 +371,14 @@ pub(crate) mod tests {
     use crate::{Engine, Options, RuleSet};
 
     pub(crate) fn explained(rules: &str, dump: &str) -> Explanation {
+        explained_as(rules, dump, "a.txt")
+    }
+
+    pub(crate) fn explained_as(rules: &str, dump: &str, name: &str) -> Explanation {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("rules")).unwrap();
         std::fs::write(dir.path().join("rules/acme.toml"), rules).unwrap();
-        let input = dir.path().join("a.txt");
+        let input = dir.path().join(name);
         std::fs::write(&input, dump).unwrap();
         let engine = Engine::new(RuleSet::load(&dir.path().join("rules")).unwrap());
         let (article, trace) = engine.explain_file(&input, &Options::default()).unwrap();
@@ -310,6 +425,57 @@ pub(crate) mod tests {
         assert!(
             coloured.contains("\x1b[36mGet the <Acme> letter\x1b[0m"),
             "{coloured}"
+        );
+    }
+
+    pub(crate) const PAGE_RULES: &str =
+        "[site]\nid = \"acme\"\nname = \"Acme\"\nhosts = [\"acme.test\"]\n\
+        [html]\ncontent = 'div.story'\n\
+        [html.remove.promo]\nkind = \"newsletter\"\nselector = 'div[data-promo=\"letter\"]'\n";
+
+    pub(crate) const PAGE: &str = "<html><head><link rel=\"canonical\" href=\"https://acme.test/a\"></head>\
+        <body><nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav><div class=\"story\">\
+        <h2>The vote</h2><p>Councillors voted on Tuesday to close the old bridge for a year of repairs.</p>\
+        <div data-promo=\"letter\">Get the Acme letter every morning</div>\
+        <p>Engineers found cracks in two of its piers during the winter inspection.</p></div>\
+        <footer>Acme Media Ltd, all rights reserved</footer></body></html>";
+
+    #[test]
+    fn a_page_shows_its_root_what_lay_outside_and_removals_in_place() {
+        let e = explained_as(PAGE_RULES, PAGE, "a.html");
+        let out = render_terminal(&e, Paint::new(false));
+        assert!(
+            out.contains(
+                "content root: div.story, matched by the site's content selector `div.story`"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("outside it:   2 block(s)"), "{out}");
+        assert!(
+            out.contains("    Acme Media Ltd, all rights reserved\n"),
+            "{out}"
+        );
+        let first = out.find("Councillors voted").unwrap();
+        let promo = out
+            .find("x Get the Acme letter every morning  [newsletter: acme/promo `div[data-promo=\"letter\"]`]")
+            .unwrap_or_else(|| panic!("{out}"));
+        let second = out.find("Engineers found cracks").unwrap();
+        assert!(first < promo && promo < second, "{out}");
+        assert!(out.contains("1 element removed from the markup"), "{out}");
+        assert_eq!(e.trace.headings, [0], "{:?}", e.trace.lines);
+    }
+
+    #[test]
+    fn a_page_whose_selector_misses_says_so() {
+        let e = explained_as(
+            &PAGE_RULES.replace("div.story", "div.article-body"),
+            PAGE,
+            "a.html",
+        );
+        let root = e.root_line().unwrap();
+        assert!(
+            root.ends_with("found by detection: the site's content selector matched nothing on this page (has the layout changed?)"),
+            "{root}"
         );
     }
 

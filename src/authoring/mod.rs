@@ -16,6 +16,7 @@ pub mod boilerplate;
 pub mod diff;
 pub mod explain;
 pub mod fixtures;
+pub mod proposals;
 pub mod report_html;
 pub mod runner;
 pub mod scaffold;

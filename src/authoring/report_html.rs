@@ -6,8 +6,9 @@
 //! mailed, attached to an issue, or opened offline. Every piece of dump text is escaped:
 //! dumps are scraped from the web and may contain markup of their own.
 
-use super::explain::{Explanation, Fate};
+use super::explain::{shorten, Explanation, Fate};
 use super::style::kind_css;
+use crate::article::Removal;
 use crate::kind::Kind;
 use std::fmt::Write;
 
@@ -41,6 +42,12 @@ ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.4em 1.2em}
 .tx{white-space:pre-wrap;overflow-wrap:anywhere}
 del{text-decoration:line-through;text-decoration-thickness:2px}
 .moved{background:#e8f5e9}
+.ln.h .tx{font:600 1.15em/1.4 system-ui,-apple-system,'Segoe UI',sans-serif}
+.ln.mk{background:#fafafa}.ln.mk .no{color:#c62828}
+.ln.mk del{text-decoration-thickness:1px}
+.sel{font:11px ui-monospace,Menlo,Consolas,monospace;color:#555}
+details.outside{margin:.5em 0}details.outside summary{cursor:pointer;color:#555}
+details.outside ul{font:13px/1.5 ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace;color:#777;margin:.3em 0}
 .tag{font:11px system-ui,sans-serif;margin-left:.8em;padding:0 .4em;border:1px solid currentColor;border-radius:3px;white-space:nowrap}
 ";
 
@@ -75,13 +82,14 @@ pub fn render(e: &Explanation) -> String {
 
     legend(&mut h, e);
     metadata(&mut h, e);
-    markup(&mut h, e);
+    root(&mut h, e);
     dump(&mut h, e);
 
     let (kept, removed, moved) = e.totals();
     let _ = writeln!(
         h,
-        "<p class=\"sub\">{kept} lines kept, {removed} removed, {moved} moved to metadata.</p>"
+        "<p class=\"sub\">{kept} lines kept, {removed} removed, {moved} moved to metadata{}.</p>",
+        e.markup_total()
     );
     h.push_str("</body>\n</html>\n");
     h
@@ -121,27 +129,63 @@ fn metadata(h: &mut String, e: &Explanation) {
     h.push_str("</table>\n");
 }
 
-fn markup(h: &mut String, e: &Explanation) {
-    if e.trace.markup.is_empty() {
+/// The content root of an HTML page and what lay outside it.
+fn root(h: &mut String, e: &Explanation) {
+    let Some(line) = e.root_line() else { return };
+    let _ = writeln!(
+        h,
+        "<h2>Content root</h2>\n<p class=\"sub\">{}</p>",
+        escape(&line)
+    );
+    let outside = &e.trace.outside;
+    if outside.is_empty() {
         return;
     }
-    h.push_str("<h2>Removed from the page's markup</h2>\n<div class=\"dump\">\n");
-    for r in &e.trace.markup {
-        let _ = writeln!(
-            h,
-            "<div class=\"ln\"><span class=\"no\">-</span><span class=\"tx\"><del class=\"k-{k}\">{}</del><span class=\"tag k-{k}\">{k} · {}</span></span></div>",
-            escape(&r.text),
-            escape(&r.rule),
-            k = r.kind
-        );
+    let words: usize = outside.iter().map(|b| crate::article::word_count(b)).sum();
+    let _ = writeln!(
+        h,
+        "<details class=\"outside\"><summary>Outside the root: {} block{}, {words} words</summary><ul>",
+        outside.len(),
+        if outside.len() == 1 { "" } else { "s" }
+    );
+    for b in outside {
+        let _ = writeln!(h, "<li>{}</li>", escape(&shorten(b, 160)));
     }
-    h.push_str("</div>\n");
+    h.push_str("</ul></details>\n");
+}
+
+/// An element removed from the page's markup, in place, with its rule and selector.
+fn markup_row(h: &mut String, r: &Removal, selector: Option<&str>) {
+    let selector = selector
+        .map(|s| {
+            format!(
+                " <span class=\"sel\" title=\"{}\">{}</span>",
+                escape(s),
+                escape(&shorten(s, 60))
+            )
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        h,
+        "<div class=\"ln mk\"><span class=\"no\" title=\"removed from the markup\">×</span><span class=\"tx\"><del class=\"k-{k}\">{}</del><span class=\"tag k-{k}\">{k} · {}{selector}</span></span></div>",
+        escape(&r.text),
+        escape(&r.rule),
+        k = r.kind
+    );
 }
 
 fn dump(h: &mut String, e: &Explanation) {
-    h.push_str("<h2>The text, as the rules saw it</h2>\n<div class=\"dump\">\n");
+    let heading = if e.trace.content_root.is_some() {
+        "The page, as the rules saw it (× removed from the markup)"
+    } else {
+        "The text, as the rules saw it"
+    };
+    let _ = writeln!(h, "<h2>{heading}</h2>\n<div class=\"dump\">");
     for run in e.runs() {
         for (n, (no, line)) in run.lines.iter().enumerate() {
+            for (r, selector) in e.markup_before(no - 1) {
+                markup_row(h, r, selector);
+            }
             let text = escape(&line.text);
             let body = match Fate::of(line) {
                 Fate::Kept | Fate::Blank => text,
@@ -154,19 +198,49 @@ fn dump(h: &mut String, e: &Explanation) {
                 }
                 _ => String::new(),
             };
+            let class = if e.trace.headings.contains(&(no - 1)) || is_title(Fate::of(line)) {
+                "ln h"
+            } else {
+                "ln"
+            };
             let _ = writeln!(
                 h,
-                "<div class=\"ln\"><span class=\"no\">{no}</span><span class=\"tx\">{body}{tag}</span></div>"
+                "<div class=\"{class}\"><span class=\"no\">{no}</span><span class=\"tx\">{body}{tag}</span></div>"
             );
         }
     }
+    for (r, selector) in e.markup_before(e.trace.lines.len()) {
+        markup_row(h, r, selector);
+    }
     h.push_str("</div>\n");
+}
+
+/// The headline line of a text dump reads as a heading too.
+fn is_title(fate: Fate) -> bool {
+    fate == Fate::Moved(Kind::Title)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::authoring::explain::tests::{explained, DUMP, RULES};
+
+    #[test]
+    fn a_page_report_shows_removals_in_place_and_headings() {
+        use crate::authoring::explain::tests::{explained_as, PAGE, PAGE_RULES};
+        let page = render(&explained_as(PAGE_RULES, PAGE, "a.html"));
+        let first = page.find("Councillors voted").unwrap();
+        let promo = page
+            .find("<del class=\"k-newsletter\">Get the Acme letter every morning</del><span class=\"tag k-newsletter\">newsletter · acme/promo <span class=\"sel\"")
+            .unwrap_or_else(|| panic!("{page}"));
+        let second = page.find("Engineers found cracks").unwrap();
+        assert!(first < promo && promo < second, "{page}");
+        assert!(
+            page.contains("<div class=\"ln h\"><span class=\"no\">1</span><span class=\"tx\">The vote</span></div>"),
+            "{page}"
+        );
+        assert!(page.contains("Outside the root: 2 blocks"), "{page}");
+    }
 
     #[test]
     fn escapes_everything_that_could_be_markup() {

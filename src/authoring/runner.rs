@@ -25,7 +25,8 @@ use std::path::{Path, PathBuf};
 pub struct Suite<'a> {
     /// The fixtures folder (`tests/fixtures` by default).
     pub fixtures: &'a Path,
-    /// Site ids (fixture folders) to run; all when empty.
+    /// What to run; all when empty. Each is a site id (a fixture folder) or `SITE/NAME`,
+    /// one fixture (`NAME` with or without its extension).
     pub sites: &'a [String],
     /// Write the new snapshots instead of failing on a difference.
     pub bless: bool,
@@ -95,6 +96,8 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// False when the fixtures folder does not exist.
     pub fixtures_found: bool,
+    /// `SITE/NAME` selections that named no fixture.
+    pub unmatched: Vec<String>,
 }
 
 impl Report {
@@ -112,9 +115,43 @@ impl Report {
     }
 }
 
-/// Checks that every requested site is a site id of `rules` (or `generic`).
+/// One entry of [`Suite::sites`]: a whole site, or one of its fixtures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Selection<'a> {
+    site: &'a str,
+    /// The fixture's name, with or without extension; `None`: every fixture of the site.
+    name: Option<&'a str>,
+}
+
+impl<'a> Selection<'a> {
+    fn parse(spec: &'a str) -> Selection<'a> {
+        match spec.split_once('/') {
+            Some((site, name)) if !name.is_empty() => Selection {
+                site,
+                name: Some(name),
+            },
+            Some((site, _)) => Selection { site, name: None },
+            None => Selection {
+                site: spec,
+                name: None,
+            },
+        }
+    }
+
+    fn picks(&self, fixture: &Fixture) -> bool {
+        fixture.site == self.site
+            && self.name.is_none_or(|name| {
+                let file = fixture.input.file_name().and_then(|n| n.to_str());
+                let stem = fixture.input.file_stem().and_then(|n| n.to_str());
+                file == Some(name) || stem == Some(name)
+            })
+    }
+}
+
+/// Checks that every requested site (`SITE` or the site of `SITE/NAME`) is a site id of
+/// `rules` (or `generic`).
 pub fn check_sites(rules: &RuleSet, sites: &[String]) -> Result<(), String> {
-    for s in sites {
+    for s in sites.iter().map(|s| Selection::parse(s).site) {
         if s != fixtures::GENERIC_FOLDER && rules.site(s).is_none() {
             let known: Vec<&str> = rules.sites.iter().map(|s| s.id.as_str()).collect();
             return Err(format!(
@@ -133,21 +170,41 @@ pub fn check_sites(rules: &RuleSet, sites: &[String]) -> Result<(), String> {
 /// Runs the suite. Only a fixtures folder that cannot be listed is an error; every
 /// fixture's own problem is in the report.
 pub fn run(engine: &Engine, suite: &Suite) -> std::io::Result<Report> {
-    let found = fixtures::discover(suite.fixtures, suite.sites)?;
+    let selections: Vec<Selection> = suite.sites.iter().map(|s| Selection::parse(s)).collect();
+    let folders: Vec<String> = selections.iter().map(|s| s.site.to_string()).collect();
+    let found = fixtures::discover(suite.fixtures, &folders)?;
     let mut report = Report {
         warnings: found.warnings,
         fixtures_found: found.exists,
         ..Report::default()
     };
+    let chosen: Vec<Fixture> = found
+        .fixtures
+        .into_iter()
+        .filter(|f| selections.is_empty() || selections.iter().any(|s| s.picks(f)))
+        .collect();
+    for s in &selections {
+        if let Some(name) = s.name {
+            if !chosen.iter().any(|f| s.picks(f)) {
+                report.unmatched.push(format!("{}/{name}", s.site));
+            }
+        }
+    }
+    // A rule is dead only if no fixture of its site uses it, so judge whole sites only.
+    let whole_sites: Vec<&str> = selections
+        .iter()
+        .filter(|s| s.name.is_none())
+        .map(|s| s.site)
+        .collect();
     let mut fired: HashSet<String> = HashSet::new();
-    for fixture in found.fixtures {
+    for fixture in chosen {
         let (result, removed) = run_one(engine, &fixture, suite.bless);
         fired.extend(removed);
         report.results.push(result);
     }
     let rules = engine.rules();
     for site in &rules.sites {
-        if !suite.sites.is_empty() && !suite.sites.contains(&site.id) {
+        if !selections.is_empty() && !whole_sites.contains(&site.id.as_str()) {
             continue;
         }
         if !report.results.iter().any(|r| r.fixture.site == site.id) {
@@ -310,6 +367,16 @@ pub fn render_result(r: &FixtureResult, rules_file: Option<&Path>, paint: Paint)
         let line = match p {
             Problem::Unreadable(e) => format!("{fail}    {name}: cannot clean it: {e}"),
             Problem::SnapshotIo(e) => format!("{fail}    {name}: {e}"),
+            Problem::NoSnapshot { .. } if r.bless_refused => format!(
+                "{fail}    {name}: no snapshot yet, and --bless did not write {snap} \
+                 because {}",
+                refusal(r)
+            ),
+            Problem::Differs { .. } if r.bless_refused => format!(
+                "{fail}    {name}: output differs from {snap}, and --bless did not update \
+                 it because {}",
+                refusal(r)
+            ),
             Problem::NoSnapshot { .. } => format!(
                 "{fail}    {name}: no snapshot yet; check the output below, then run \
                  `copydesk test --bless` to write {snap}"
@@ -354,10 +421,40 @@ pub fn render_result(r: &FixtureResult, rules_file: Option<&Path>, paint: Paint)
     }
     if r.bless_refused {
         out.push_str(&format!(
-            "        {name}: snapshot not blessed while the problems above remain\n"
+            "        {name}: snapshot not blessed while the problems above remain; fix them \
+             (the rule or the site's [tests]), then bless again\n"
         ));
     }
     out
+}
+
+/// Why `--bless` left a fixture's snapshot alone: its other problems, in a few words.
+fn refusal(r: &FixtureResult) -> String {
+    let reasons: Vec<String> = r
+        .problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::Missing { phrase } => Some(format!(
+                "the site's [tests] must_contain {phrase:?} is missing from the output"
+            )),
+            Problem::Forbidden { phrase, field } => Some(format!(
+                "the site's [tests] must_not_contain {phrase:?} came through in the {field}"
+            )),
+            Problem::WrongSite { expected, got } => Some(format!(
+                "it was cleaned as {} but its folder says {}",
+                site_label(got.as_deref()),
+                site_label(expected.as_deref())
+            )),
+            Problem::UnknownSite => Some("its folder names no known site".to_string()),
+            Problem::Unreadable(e) | Problem::SnapshotIo(e) => Some(e.clone()),
+            Problem::NoSnapshot { .. } | Problem::Differs { .. } => None,
+        })
+        .collect();
+    if reasons.is_empty() {
+        "of the problems above".to_string()
+    } else {
+        reasons.join("; ")
+    }
 }
 
 fn site_label(id: Option<&str>) -> String {
@@ -416,6 +513,19 @@ mod tests {
         (dir, engine)
     }
 
+    /// [`setup`] without the promo rule: the forbidden phrase comes through.
+    fn setup_without_promo() -> (tempfile::TempDir, Engine) {
+        let (dir, _) = setup();
+        let rules = dir.path().join("rules");
+        fs::write(
+            rules.join("acme.toml"),
+            RULES.replace("line = 'Get the Acme letter'", "line = 'Something else'"),
+        )
+        .unwrap();
+        let engine = Engine::new(RuleSet::load(&rules).unwrap());
+        (dir, engine)
+    }
+
     #[test]
     fn no_snapshot_fails_then_bless_then_pass() {
         let (dir, engine) = setup();
@@ -451,15 +561,7 @@ mod tests {
 
     #[test]
     fn forbidden_phrase_fails_and_blocks_bless() {
-        let (dir, _) = setup();
-        let rules = dir.path().join("rules");
-        // Without the promo rule the forbidden phrase comes through.
-        fs::write(
-            rules.join("acme.toml"),
-            RULES.replace("line = 'Get the Acme letter'", "line = 'Something else'"),
-        )
-        .unwrap();
-        let engine = Engine::new(RuleSet::load(&rules).unwrap());
+        let (dir, engine) = setup_without_promo();
         let fixtures = dir.path().join("fixtures");
         let suite = Suite {
             fixtures: &fixtures,
@@ -479,6 +581,69 @@ mod tests {
             text.contains("must_not_contain \"Acme letter\" came through"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn one_fixture_by_name_and_a_name_that_matches_none() {
+        let (dir, engine) = setup();
+        let fixtures = dir.path().join("fixtures");
+        fs::copy(fixtures.join("acme/one.txt"), fixtures.join("acme/two.txt")).unwrap();
+        for spec in ["acme/two", "acme/two.txt"] {
+            let sites = vec![spec.to_string()];
+            let suite = Suite {
+                fixtures: &fixtures,
+                sites: &sites,
+                bless: false,
+            };
+            let report = run(&engine, &suite).unwrap();
+            let rels: Vec<&str> = report
+                .results
+                .iter()
+                .map(|r| r.fixture.rel.as_str())
+                .collect();
+            assert_eq!(rels, ["acme/two.txt"], "{spec}");
+            assert!(
+                report.dead_rules.is_empty(),
+                "one fixture says nothing of dead rules"
+            );
+            assert!(report.unmatched.is_empty());
+        }
+        let sites = vec!["acme/three".to_string()];
+        let report = run(
+            &engine,
+            &Suite {
+                fixtures: &fixtures,
+                sites: &sites,
+                bless: false,
+            },
+        )
+        .unwrap();
+        assert!(report.results.is_empty());
+        assert_eq!(report.unmatched, ["acme/three"]);
+        assert!(check_sites(engine.rules(), &["acme/three".to_string()]).is_ok());
+        assert!(check_sites(engine.rules(), &["acm/three".to_string()]).is_err());
+    }
+
+    #[test]
+    fn a_refused_bless_says_why_instead_of_suggesting_bless() {
+        let (dir, engine) = setup_without_promo();
+        let fixtures = dir.path().join("fixtures");
+        fs::write(fixtures.join("acme/one.expected.md"), "old snapshot\n").unwrap();
+        let suite = Suite {
+            fixtures: &fixtures,
+            sites: &[],
+            bless: true,
+        };
+        let report = run(&engine, &suite).unwrap();
+        let text = render_result(&report.results[0], None, Paint::new(false));
+        assert!(
+            text.contains(
+                "output differs from acme/one.expected.md, and --bless did not update it \
+                 because the site's [tests] must_not_contain \"Acme letter\" came through in the text"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("run `copydesk test --bless`"), "{text}");
     }
 
     #[test]

@@ -27,6 +27,75 @@ pub struct Extract {
     pub removed: Vec<Removal>,
     /// True when a content root was found (by selector or detection).
     pub root_found: bool,
+    /// Which element the article was taken from, and how it was chosen.
+    pub root: ContentRoot,
+    /// The content root's node (the page's root element when none was found).
+    pub root_node: Option<NodeId>,
+    /// For each of `removed`: how many blocks of `text` come before it, so a report can
+    /// show each removal where it was on the page.
+    pub removed_at: Vec<usize>,
+    /// The blocks of `text` (by index) that were headings (`h1`–`h6`).
+    pub headings: Vec<usize>,
+}
+
+/// How an HTML page's content root was chosen: what `explain` shows and what drift
+/// watching counts (a site's `content` selector that stops matching is a template change).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ContentRoot {
+    /// The site's `content` selector matched: its text, and the element it took.
+    Selector { selector: String, element: String },
+    /// No site selector applied (or none matched); detection chose this element.
+    Detected {
+        element: String,
+        /// The site had `content` selectors and none of them matched.
+        selector_missed: bool,
+    },
+    /// Nothing stood out: the whole page was used.
+    #[default]
+    Page,
+}
+
+impl ContentRoot {
+    /// The site's `content` selector had its chance and matched nothing.
+    pub fn selector_missed(&self) -> bool {
+        matches!(
+            self,
+            ContentRoot::Detected {
+                selector_missed: true,
+                ..
+            }
+        )
+    }
+}
+
+/// A short name for an element, as a person finds it in the page source:
+/// `div#main.article-body`.
+pub fn describe_element(el: ElementRef) -> String {
+    let e = el.value();
+    let mut out = e.name().to_string();
+    if let Some(id) = e.attr("id") {
+        out.push('#');
+        out.push_str(id);
+    }
+    for class in e.classes().take(3) {
+        out.push('.');
+        out.push_str(class);
+    }
+    out
+}
+
+/// The text blocks of the page outside its content root (what `explain` shows as "outside
+/// the root"), with elements that are never content left out.
+pub fn outside_root(doc: &Html, root: NodeId) -> Vec<String> {
+    let mut skip: HashSet<NodeId> = doc.select(never_content()).map(|e| e.id()).collect();
+    skip.insert(root);
+    if root == doc.root_element().id() {
+        return Vec::new();
+    }
+    blocks(doc.root_element(), &skip, None)
+        .into_iter()
+        .map(|b| b.text)
+        .collect()
 }
 
 /// Elements whose content is never article text.
@@ -134,10 +203,17 @@ pub fn parse(html: &str) -> Html {
 /// Cleans a parsed page with the site's rules (if any) and the generic rules.
 pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>) -> Extract {
     let mut skip: HashSet<NodeId> = doc.select(never_content()).map(|e| e.id()).collect();
-    let site_root = site.and_then(|s| s.content.iter().find_map(|sel| doc.select(sel).next()));
+    let site_root = site.and_then(|s| {
+        s.content.iter().enumerate().find_map(|(i, sel)| {
+            let el = doc.select(sel).next()?;
+            let source = s.content_sources.get(i).map(String::as_str);
+            Some((source, el))
+        })
+    });
+    let selector_missed = site.is_some_and(|s| !s.content.is_empty()) && site_root.is_none();
     let mut removed = Vec::new();
     let (root, root_found) = match site_root {
-        Some(root) => {
+        Some((_, root)) => {
             remove(root, [site, generic], &mut skip, &mut removed, |_, _| true);
             (root, true)
         }
@@ -188,23 +264,65 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
         .map(|(i, n)| (n.id(), i))
         .collect();
     removed.sort_by_key(|(id, _)| order.get(id).copied().unwrap_or(usize::MAX));
-    let mut removed: Vec<Removal> = removed.into_iter().map(|(_, r)| r).collect();
+    let mut marks: Vec<(NodeId, usize)> = Vec::new();
+    let marked: HashSet<NodeId> = removed.iter().map(|(id, _)| *id).collect();
+    let all = blocks(root, &skip, Some((&marked, &mut marks)));
+    // Blocks before each position that were kept (link lists are not).
+    let mut kept_before = Vec::with_capacity(all.len() + 1);
     let mut kept = Vec::new();
-    for block in blocks(root, &skip) {
+    let mut headings = Vec::new();
+    let mut link_lists = Vec::new();
+    for block in all {
+        kept_before.push(kept.len());
         if is_link_list(&block) {
-            removed.push(Removal {
-                kind: Kind::Navigation,
-                rule: "generic/html.link-density".to_string(),
-                text: block.text,
-            });
+            link_lists.push((
+                kept.len(),
+                Removal {
+                    kind: Kind::Navigation,
+                    rule: "generic/html.link-density".to_string(),
+                    text: block.text,
+                },
+            ));
         } else {
+            if block.heading {
+                headings.push(kept.len());
+            }
             kept.push(block.text);
         }
     }
+    kept_before.push(kept.len());
+    let at: HashMap<NodeId, usize> = marks
+        .into_iter()
+        .map(|(id, n)| (id, kept_before.get(n).copied().unwrap_or(kept.len())))
+        .collect();
+    let mut removed_at: Vec<usize> = removed
+        .iter()
+        .map(|(id, _)| at.get(id).copied().unwrap_or(0))
+        .collect();
+    let mut removed: Vec<Removal> = removed.into_iter().map(|(_, r)| r).collect();
+    for (n, r) in link_lists {
+        removed_at.push(n);
+        removed.push(r);
+    }
+    let how = match site_root {
+        Some((source, _)) => ContentRoot::Selector {
+            selector: source.unwrap_or("content").to_string(),
+            element: describe_element(root),
+        },
+        None if root_found => ContentRoot::Detected {
+            element: describe_element(root),
+            selector_missed,
+        },
+        None => ContentRoot::Page,
+    };
     Extract {
         text: kept.join("\n\n"),
         removed,
         root_found,
+        root: how,
+        root_node: Some(root.id()),
+        removed_at,
+        headings,
     }
 }
 
@@ -284,7 +402,7 @@ fn is_link_list(block: &Block) -> bool {
 
 /// Text of an element, one space between words, skipping skipped descendants.
 fn element_text(el: ElementRef, skip: &HashSet<NodeId>) -> String {
-    blocks(el, skip)
+    blocks(el, skip, None)
         .into_iter()
         .map(|b| b.text)
         .collect::<Vec<_>>()
@@ -297,20 +415,28 @@ struct Block {
     text: String,
     /// Non-space characters inside `<a>` elements.
     link_chars: usize,
+    /// Ended by the close of an `h1`–`h6`.
+    heading: bool,
 }
 
-/// Walks `root` in document order and returns its text blocks.
-fn blocks(root: ElementRef, skip: &HashSet<NodeId>) -> Vec<Block> {
+/// Elements to find during a walk, and where each was found: (element, blocks before it).
+type Marks<'a> = (&'a HashSet<NodeId>, &'a mut Vec<(NodeId, usize)>);
+
+/// Walks `root` in document order and returns its text blocks. With `marks`, each skipped
+/// element in the set is recorded with the number of blocks finished before it (where a
+/// report shows it); the blocks themselves do not change.
+fn blocks(root: ElementRef, skip: &HashSet<NodeId>, mut marks: Option<Marks>) -> Vec<Block> {
     let mut out = Vec::new();
     let mut buf = String::new();
     let mut link_chars = 0usize;
     let mut in_link = 0usize;
-    let flush = |buf: &mut String, link_chars: &mut usize, out: &mut Vec<Block>| {
+    let flush = |buf: &mut String, link_chars: &mut usize, out: &mut Vec<Block>, heading| {
         let text = collapse_spaces(buf);
         if !text.is_empty() {
             out.push(Block {
                 text,
                 link_chars: *link_chars,
+                heading,
             });
         }
         buf.clear();
@@ -321,6 +447,11 @@ fn blocks(root: ElementRef, skip: &HashSet<NodeId>) -> Vec<Block> {
         match edge {
             ego_tree::iter::Edge::Open(node) => {
                 if skip.contains(&node.id()) && node.id() != root.id() {
+                    if let Some((set, found)) = marks.as_mut() {
+                        if set.contains(&node.id()) {
+                            found.push((node.id(), out.len()));
+                        }
+                    }
                     skip_subtree(&mut edges, node.id());
                     continue;
                 }
@@ -332,7 +463,7 @@ fn blocks(root: ElementRef, skip: &HashSet<NodeId>) -> Vec<Block> {
                         }
                     }
                     Node::Element(e) if is_block(e.name()) => {
-                        flush(&mut buf, &mut link_chars, &mut out)
+                        flush(&mut buf, &mut link_chars, &mut out, false)
                     }
                     Node::Element(e) if e.name() == "img" => buf.push(' '),
                     Node::Element(e) if e.name() == "a" => in_link += 1,
@@ -342,7 +473,8 @@ fn blocks(root: ElementRef, skip: &HashSet<NodeId>) -> Vec<Block> {
             ego_tree::iter::Edge::Close(node) => {
                 if let Node::Element(e) = node.value() {
                     if is_block(e.name()) {
-                        flush(&mut buf, &mut link_chars, &mut out);
+                        let heading = matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+                        flush(&mut buf, &mut link_chars, &mut out, heading);
                     } else if e.name() == "a" {
                         in_link = in_link.saturating_sub(1);
                     }
@@ -350,7 +482,7 @@ fn blocks(root: ElementRef, skip: &HashSet<NodeId>) -> Vec<Block> {
             }
         }
     }
-    flush(&mut buf, &mut link_chars, &mut out);
+    flush(&mut buf, &mut link_chars, &mut out, false);
     out
 }
 

@@ -21,6 +21,8 @@ pub struct Cleaned {
     pub paragraphs: Vec<String>,
     pub removed: Vec<Removal>,
     pub metadata: Metadata,
+    /// How an HTML page's content root was chosen (`None` for text).
+    pub content_root: Option<html::ContentRoot>,
 }
 
 /// How a dump was cleaned, line by line: what `copydesk explain` shows. Only built when
@@ -34,6 +36,18 @@ pub struct Trace {
     /// Every line the text rules saw (a text dump's lines, or an HTML page's blocks), with
     /// the rule that claimed it.
     pub lines: Vec<TracedLine>,
+    /// For each of `markup`: the index in `lines` it stood before on the page (`lines.len()`:
+    /// after the last line), so reports show removals in place.
+    pub markup_at: Vec<usize>,
+    /// Lines of `lines` that were headings on the page.
+    pub headings: Vec<usize>,
+    /// For each of `markup`: the CSS selector of the rule that removed it (`None` for
+    /// removals that are not a selector's, like link-dense blocks).
+    pub markup_selectors: Vec<Option<String>>,
+    /// How an HTML page's content root was chosen.
+    pub content_root: Option<html::ContentRoot>,
+    /// The page's text blocks outside the content root.
+    pub outside: Vec<String>,
 }
 
 /// Cleans plain text with `site`'s rules (if any), then the generic ones.
@@ -64,6 +78,7 @@ pub fn text_traced(
         paragraphs: sheet.paragraphs(),
         removed: sheet.removals(),
         metadata,
+        content_root: None,
     }
 }
 
@@ -99,6 +114,36 @@ pub fn html_traced(
     if let Some(trace) = trace {
         trace.markup = extract.removed.clone();
         trace.lines = sheet.traced();
+        let blocks = match extract.text.is_empty() {
+            true => 0,
+            false => extract.text.split("\n\n").count(),
+        };
+        let starts = block_starts(&trace.lines, blocks);
+        let total = trace.lines.len();
+        let line_of = |block: usize| match &starts {
+            Some(s) => s.get(block).copied().unwrap_or(total),
+            None => 0,
+        };
+        trace.markup_at = extract.removed_at.iter().map(|&b| line_of(b)).collect();
+        if starts.is_some() {
+            trace.headings = extract.headings.iter().map(|&b| line_of(b)).collect();
+        }
+        trace.markup_selectors = extract
+            .removed
+            .iter()
+            .map(|r| {
+                layers
+                    .iter()
+                    .flat_map(|l| &l.html.remove)
+                    .find(|h| h.name == r.rule)
+                    .map(|h| h.source.clone())
+            })
+            .collect();
+        trace.content_root = Some(extract.root.clone());
+        trace.outside = extract
+            .root_node
+            .map(|root| html::outside_root(doc, root))
+            .unwrap_or_default();
     }
     let mut removed = extract.removed;
     removed.extend(sheet.removals());
@@ -106,7 +151,23 @@ pub fn html_traced(
         paragraphs: sheet.paragraphs(),
         removed,
         metadata: page_meta.or(text_meta),
+        content_root: Some(extract.root),
     }
+}
+
+/// The line where each of a page's `blocks` text blocks starts (blocks are joined by blank
+/// lines); `None` when normalising changed the line structure, so positions are unknown.
+fn block_starts(lines: &[TracedLine], blocks: usize) -> Option<Vec<usize>> {
+    let mut starts = Vec::with_capacity(blocks);
+    let mut previous_blank = true;
+    for (i, line) in lines.iter().enumerate() {
+        let blank = line.text.is_empty();
+        if !blank && previous_blank {
+            starts.push(i);
+        }
+        previous_blank = blank;
+    }
+    (starts.len() == blocks).then_some(starts)
 }
 
 /// Text metadata with the owner's rules; the owner's bylines match anywhere, the generic

@@ -21,8 +21,9 @@ pub struct Args {
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
-    /// Only these sites (fixture folders); all when none.
-    #[arg(value_name = "SITE")]
+    /// Only these sites (fixture folders), or single fixtures as SITE/NAME (NAME with or
+    /// without its extension); all when none.
+    #[arg(value_name = "SITE[/NAME]")]
     sites: Vec<String>,
 }
 
@@ -50,6 +51,17 @@ pub fn run(args: Args) -> u8 {
             return USAGE;
         }
     };
+    if !report.unmatched.is_empty() {
+        for spec in &report.unmatched {
+            let site = spec.split('/').next().unwrap_or(spec);
+            eprintln!(
+                "copydesk: no fixture {spec} under {}; the site's fixtures are the dumps in {}",
+                args.fixtures.display(),
+                args.fixtures.join(site).display()
+            );
+        }
+        return USAGE;
+    }
     let paint = Paint::new(args.color.enabled());
     let mut stdout = std::io::stdout().lock();
     let mut out = String::new();

@@ -282,16 +282,21 @@ impl Compiler<'_> {
     }
 
     fn html_rules(&mut self, site: &str, spec: model::HtmlSpec) -> HtmlRules {
-        let content = spec
+        let (content, content_sources): (Vec<_>, Vec<_>) = spec
             .content
             .as_ref()
             .map(|c| {
                 self.located(c)
                     .into_iter()
-                    .filter_map(|(offset, s)| self.selector_at(offset, &s))
-                    .collect()
+                    .filter_map(|(offset, s)| {
+                        let selector = self.selector_at(offset, &s)?;
+                        Some((selector, s.trim().to_string()))
+                    })
+                    .collect::<Vec<_>>()
             })
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into_iter()
+            .unzip();
         let mut remove = Vec::new();
         for (name, rule) in spec.remove {
             let at = self.find_within(rule.selector.span().start, rule.selector.get_ref());
@@ -300,6 +305,7 @@ impl Compiler<'_> {
                     name: format!("{site}/{name}"),
                     kind: rule.kind,
                     selector,
+                    source: rule.selector.get_ref().trim().to_string(),
                 });
             }
         }
@@ -314,6 +320,7 @@ impl Compiler<'_> {
         };
         HtmlRules {
             content,
+            content_sources,
             remove,
             metadata,
         }

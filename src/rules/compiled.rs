@@ -144,6 +144,8 @@ pub enum SubtitleRule {
 pub struct HtmlRules {
     /// Content-root selectors, tried in order.
     pub content: Vec<Selector>,
+    /// The `content` selectors as written in the rule file (what `explain` shows).
+    pub content_sources: Vec<String>,
     pub remove: Vec<HtmlRule>,
     pub metadata: HtmlMetadata,
 }
@@ -155,6 +157,8 @@ pub struct HtmlRule {
     pub name: String,
     pub kind: Kind,
     pub selector: Selector,
+    /// The selector as written in the rule file (what `explain` shows).
+    pub source: String,
 }
 
 /// Where the metadata is in HTML, per field; tried in order before the defaults.

@@ -55,6 +55,9 @@ pub struct Config {
     /// How often the status file is rewritten.
     #[serde(deserialize_with = "duration")]
     pub status_interval: Duration,
+    /// Dumps of a site without rules after which a rule file is proposed in
+    /// `<rules>/proposed/` (never applied by itself); 0 turns learning off.
+    pub learn_after: usize,
 }
 
 /// What to do with a dump once its article is durable.
@@ -86,6 +89,7 @@ impl Default for Config {
             retry_max: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(30),
             status_interval: Duration::from_secs(1),
+            learn_after: 20,
         }
     }
 }
@@ -189,6 +193,11 @@ impl Config {
     /// Where failed dumps and their error files go.
     pub fn failed_dir(&self) -> PathBuf {
         self.inbox.join("failed")
+    }
+
+    /// Where the service keeps what it learns (the dumps of sites without rules).
+    pub fn learn_dir(&self) -> PathBuf {
+        self.inbox.join(super::learning::STATE_DIR)
     }
 
     /// Where dumps go once cleaned (with `processed = "move"`).

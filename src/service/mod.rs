@@ -15,6 +15,8 @@
 //! - [`open`]: opening a dump safely (no symlinks, no FIFOs, regular files only);
 //! - [`outbox`]: the outbox held by identity, so nothing is written anywhere else;
 //! - [`disposition`]: moving dumps to `processed/` or `failed/` (with an error file);
+//! - [`drift`]: noticing when a site's rules stop matching its dumps;
+//! - [`learning`]: proposing rule files for sites without rules, from their dumps;
 //! - [`pools`]: the threads for cleaning and for writing;
 //! - [`reload`]: hot reload of the rules;
 //! - [`status`]: the status file and `copydesk status`;
@@ -29,6 +31,8 @@ pub mod commit;
 pub mod config;
 pub mod discover;
 pub mod disposition;
+pub mod drift;
+pub mod learning;
 pub mod lock;
 pub mod open;
 pub mod outbox;
@@ -181,6 +185,15 @@ impl Service {
             after: config.processed,
             rules_dir: config.rules.clone(),
             outbox_guard: outbox::Outbox::new(&config.outbox),
+            drift: Arc::new(drift::Watch::new()),
+            learning: learning::Learning::start(
+                learning::Settings {
+                    after: config.learn_after,
+                    state: config.learn_dir(),
+                    rules: config.rules.clone(),
+                },
+                Box::new(crate::authoring::proposals::SiteLearner),
+            ),
         });
         Service {
             tracker: Tracker::new(config.settle, config.queue),
@@ -683,6 +696,8 @@ impl Service {
                 loaded_at: rules.loaded_at.clone(),
                 reload_error: self.reloader.last_error.clone(),
             },
+            drifting: self.settings.drift.drifting(),
+            proposals: self.settings.learning.proposals(),
         }
     }
 

@@ -16,9 +16,11 @@
 
 use super::config::AfterSuccess;
 use super::disposition::{self, Failure};
+use super::learning::Candidate;
 use super::open::{self, OpenError, Refused};
 use super::outbox::Outbox;
 use super::reload::Current;
+use crate::engine::Notes;
 use crate::input::{InputError, MAX_INPUT_BYTES};
 use crate::output::{self, Format};
 use crate::panics::catch;
@@ -39,6 +41,10 @@ pub struct Settings {
     /// The outbox folder by identity: nothing is written or committed while its path
     /// leads anywhere else.
     pub outbox_guard: Outbox,
+    /// Drift watching of sites with rules (see [`super::drift`]).
+    pub drift: std::sync::Arc<super::drift::Watch>,
+    /// Learning from dumps of sites without rules (see [`super::learning`]).
+    pub learning: super::learning::Learning,
 }
 
 impl Settings {
@@ -58,6 +64,8 @@ impl Settings {
             after: AfterSuccess::Move,
             rules_dir: root.join("rules"),
             outbox_guard: Outbox::new(&root.join("outbox")),
+            drift: Default::default(),
+            learning: super::learning::Learning::off(),
         }
     }
 }
@@ -289,7 +297,7 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
     let options = Options::default();
     let opened = catch(|| {
         crate::input::open_bytes(path, &bytes)
-            .map(|dumps| loaded.engine.clean_dumps(dumps, &options))
+            .map(|dumps| loaded.engine.clean_dumps_noted(dumps, &options))
     });
     let mut cleaned = match opened {
         Ok(Ok(cleaned)) => cleaned,
@@ -303,13 +311,24 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
         }
         Err(what) => return crashed(what),
     };
-    let articles = match render_all(path, &mut cleaned, settings.format) {
-        Ok(articles) => articles,
+    let mut watch = |article: &mut Article, notes: &Notes| {
+        settings
+            .drift
+            .observe(loaded.engine.rules(), &loaded.loaded_at, article, notes)
+    };
+    let (articles, candidates) = match render_all(path, &mut cleaned, settings.format, &mut watch) {
+        Ok(rendered) => rendered,
         Err(what) => return crashed(what),
     };
     if identity(path) != Some(before) {
         // Still being written, or replaced: an article of what was read would be a torn one.
         return Step::Done(Outcome::Changed);
+    }
+    // A file of one dump is that dump: it can be kept as a sample of its site.
+    if let [candidate] = candidates.as_slice() {
+        if articles.len() == 1 {
+            settings.learning.offer(path, &bytes, candidate);
+        }
     }
     Step::Rendered(Rendered {
         entry: Entry {
@@ -321,18 +340,26 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
     })
 }
 
-/// Renders each article of a file in turn; a dump that could not be read is logged and
-/// passed over. A panic (its message is the `Err`) ends the file.
+/// Renders each article of a file in turn, after `watch` has seen it (drift watching may
+/// add a warning); a dump that could not be read is logged and passed over. A panic (its
+/// message is the `Err`) ends the file. Also gives the articles only the generic rules
+/// cleaned, as learning candidates.
 fn render_all(
     path: &Path,
-    cleaned: &mut dyn Iterator<Item = Result<Article, InputError>>,
+    cleaned: &mut dyn Iterator<Item = Result<(Article, Notes), InputError>>,
     format: Format,
-) -> Result<Vec<RenderedArticle>, String> {
+    watch: &mut dyn FnMut(&mut Article, &Notes),
+) -> Result<(Vec<RenderedArticle>, Vec<Candidate>), String> {
     let mut articles = Vec::new();
+    let mut candidates = Vec::new();
     loop {
         let article = match catch(|| cleaned.next())? {
-            None => return Ok(articles),
-            Some(Ok(article)) => article,
+            None => return Ok((articles, candidates)),
+            Some(Ok((mut article, notes))) => {
+                watch(&mut article, &notes);
+                candidates.extend(Candidate::of(&article));
+                article
+            }
             Some(Err(e)) => {
                 tracing::warn!(input = %path.display(), error = %e, "a dump in this file was passed over");
                 continue;
@@ -513,18 +540,32 @@ mod tests {
             dump("f.txt", "Second Story\n\nThe second body.\n"),
         ]
         .into_iter()
-        .map(|d| d.map(|d| engine.clean(d, &Options::default())));
-        let articles = render_all(Path::new("f"), &mut dumps, Format::Markdown).unwrap();
+        .map(|d| d.map(|d| (engine.clean(d, &Options::default()), Notes::default())));
+        let mut seen = 0;
+        let (articles, candidates) =
+            render_all(Path::new("f"), &mut dumps, Format::Markdown, &mut |_, _| {
+                seen += 1
+            })
+            .unwrap();
         assert_eq!(articles.len(), 2);
+        assert_eq!(seen, 2, "every article is shown to the drift watch");
+        assert_eq!(candidates.len(), 2, "both were cleaned generically");
         assert!(articles[0].bytes.contains("The first body."));
         assert!(articles[1].bytes.contains("The second body."));
         assert_ne!(articles[0].name, articles[1].name);
 
-        let mut panicking = std::iter::from_fn(|| -> Option<Result<Article, InputError>> {
-            panic!("a bug on one dump")
-        });
+        let mut panicking =
+            std::iter::from_fn(|| -> Option<Result<(Article, Notes), InputError>> {
+                panic!("a bug on one dump")
+            });
         assert_eq!(
-            render_all(Path::new("f"), &mut panicking, Format::Markdown).unwrap_err(),
+            render_all(
+                Path::new("f"),
+                &mut panicking,
+                Format::Markdown,
+                &mut |_, _| {}
+            )
+            .unwrap_err(),
             "a bug on one dump"
         );
         let written = write(

@@ -51,6 +51,12 @@ pub struct Status {
     /// Why the outbox cannot be written, while it cannot.
     pub outbox_error: Option<String>,
     pub rules: RulesStatus,
+    /// Sites whose rules stopped matching their dumps (see `drift`).
+    #[serde(default)]
+    pub drifting: Vec<super::drift::SiteDrift>,
+    /// Rule files proposed for sites without one, waiting in `rules/proposed/` for review.
+    #[serde(default)]
+    pub proposals: Vec<super::learning::ProposalStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,6 +157,37 @@ pub fn describe(status: &Status) -> String {
             "rules:     last reload FAILED, the previous rules stay in force:\n{e}\n"
         ));
     }
+    for d in &status.drifting {
+        let mut why: Vec<String> = Vec::new();
+        if !d.dead_rules.is_empty() {
+            why.push(format!("dead rules: {}", d.dead_rules.join(", ")));
+        }
+        if let Some(length) = &d.length {
+            why.push(format!("article length: {length}"));
+        }
+        out.push_str(&format!(
+            "drifting:  {} since {} ({}); check {}\n",
+            d.site,
+            d.since,
+            why.join("; "),
+            d.file.as_deref().unwrap_or("its rule file")
+        ));
+    }
+    for p in &status.proposals {
+        out.push_str(&format!(
+            "proposed:  {} from {} dumps{}, updated {}: review {}, then move it into the rules \
+             folder or run `copydesk learn --accept {}`\n",
+            p.id,
+            p.dumps,
+            p.host
+                .as_deref()
+                .map(|h| format!(" of {h}"))
+                .unwrap_or_default(),
+            p.updated_at,
+            p.file,
+            p.id
+        ));
+    }
     out
 }
 
@@ -187,6 +224,8 @@ mod tests {
                 loaded_at: "2026-01-01T00:00:00Z".into(),
                 reload_error: None,
             },
+            drifting: vec![],
+            proposals: vec![],
         }
     }
 
