@@ -46,6 +46,9 @@ pub struct Source {
     pub format: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fetched_at: Option<String>,
+    /// The record within a file holding many dumps: a WARC file's `WARC-Record-ID`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
 }
 
 /// The rule file that applied.

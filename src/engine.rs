@@ -169,6 +169,7 @@ impl Engine {
                 sha256: dump.sha256,
                 format: dump.format.as_str().to_string(),
                 fetched_at: dump.fetched_at,
+                record: dump.record,
             },
             rule: match site {
                 Some(s) => RuleRef {

@@ -53,6 +53,8 @@ pub struct Dump {
     pub format: Format,
     pub url: Option<String>,
     pub fetched_at: Option<String>,
+    /// The record of a file holding many dumps (a WARC file's `WARC-Record-ID`).
+    pub record: Option<String>,
     pub content: Content,
     /// Non-fatal problems (e.g. invalid UTF-8 replaced).
     pub warnings: Vec<String>,
@@ -72,6 +74,8 @@ pub enum InputError {
     TooLarge { path: PathBuf, size: u64, max: u64 },
     #[error("{path} looks binary ({reason}), not a text, HTML or JSON dump")]
     Binary { path: PathBuf, reason: String },
+    #[error("{path}: {reason}")]
+    Warc { path: PathBuf, reason: String },
     #[error("{path}: invalid JSON envelope: {reason}; expected {{\"url\": …, \"html\": …}} or {{\"url\": …, \"text\": …}}")]
     Envelope { path: PathBuf, reason: String },
 }
@@ -122,6 +126,12 @@ pub fn open_bytes(path: &Path, bytes: &[u8]) -> Result<Dumps, InputError> {
     from_bytes(path, bytes).map(Dumps::one)
 }
 
+/// Whether `path` is, by its name, a file that holds many dumps (whose count is only known
+/// once it is read).
+pub fn holds_many(_path: &Path) -> bool {
+    false
+}
+
 /// Reads and prepares a file that is one dump.
 pub fn read(path: &Path) -> Result<Dump, InputError> {
     let io = |source| InputError::Io {
@@ -170,16 +180,7 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Dump, InputError> {
         Format::Text => (Content::Text(normalize::text(&decoded.text)), None, None),
         Format::Html => (Content::Html(std::mem::take(&mut decoded.text)), None, None),
         Format::Json => {
-            let mut env = envelope(path, &decoded.text)?;
-            // JSON is UTF-8; an envelope that is not was written in the page's own encoding,
-            // which its `charset`/`content_type` names (its keys are ASCII, so they could
-            // be read before the encoding was known).
-            if let Some(declared) = env.declared.take() {
-                if std::str::from_utf8(bytes).is_err() {
-                    decoded = charset::decode(bytes, Some(&declared));
-                    env = envelope(path, &decoded.text)?;
-                }
-            }
+            let env = decoded_envelope(path, bytes, &mut decoded)?;
             (env.content, env.url, env.fetched_at)
         }
     };
@@ -190,9 +191,47 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Dump, InputError> {
         format,
         url,
         fetched_at,
+        record: None,
         content,
         warnings,
     })
+}
+
+/// Prepares a dump from a JSON envelope that is part of a larger input (a line of JSON
+/// Lines): `name` names it in messages and in the article's source.
+pub fn from_envelope(name: &Path, bytes: &[u8]) -> Result<Dump, InputError> {
+    let sha256 = format!("{:x}", Sha256::digest(bytes));
+    let mut decoded = charset::decode(bytes, None);
+    let env = decoded_envelope(name, bytes, &mut decoded)?;
+    Ok(Dump {
+        path: name.to_path_buf(),
+        sha256,
+        format: Format::Json,
+        url: env.url,
+        fetched_at: env.fetched_at,
+        record: None,
+        content: env.content,
+        warnings: decoded.warnings,
+    })
+}
+
+/// The envelope in `bytes`, already decoded into `decoded` as UTF-8 (or a guess).
+fn decoded_envelope(
+    path: &Path,
+    bytes: &[u8],
+    decoded: &mut charset::Decoded,
+) -> Result<Envelope, InputError> {
+    let mut env = envelope(path, &decoded.text)?;
+    // JSON is UTF-8; an envelope that is not was written in the page's own encoding,
+    // which its `charset`/`content_type` names (its keys are ASCII, so they could
+    // be read before the encoding was known).
+    if let Some(declared) = env.declared.take() {
+        if std::str::from_utf8(bytes).is_err() {
+            *decoded = charset::decode(bytes, Some(&declared));
+            env = envelope(path, &decoded.text)?;
+        }
+    }
+    Ok(env)
 }
 
 /// Extension first; content decides for unknown extensions and for `.txt` files that are

@@ -11,10 +11,12 @@
 //!
 //! [`engine::Engine`] ties the stages together; the CLI, the service, tests and
 //! benchmarks all go through it. [`service`] is `copydesk run`, which feeds the engine
-//! from a watched inbox.
+//! from a watched inbox; [`parallel`] spreads many dumps over threads for `clean` and
+//! `batch`, keeping their order.
 
 pub mod article;
 pub mod authoring;
+pub mod batch;
 pub mod charset;
 pub mod clean;
 pub mod engine;
@@ -28,6 +30,7 @@ pub mod metadata;
 pub mod normalize;
 pub mod output;
 pub mod panics;
+pub mod parallel;
 pub mod rules;
 pub mod service;
 pub mod site;

@@ -1,11 +1,15 @@
 //! `copydesk clean`: clean files or whole folders once.
 
+use super::progress::Progress;
 use super::{load_rules, RulesArg, OK, SOME_FAILED, USAGE};
+use copydesk::input::{Dump, Dumps, InputError};
 use copydesk::output::{self, Format};
 use copydesk::panics::catch;
+use copydesk::parallel::{self, Done};
 use copydesk::{Engine, Options};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -28,7 +32,14 @@ pub struct Args {
     /// The URL the dump was fetched from (chooses the site by host).
     #[arg(long, value_name = "URL")]
     url: Option<String>,
-    /// Dump files, or folders of them.
+    /// Clean on this many threads (default: one per core). Output names and the order of
+    /// what is printed do not depend on it.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// No progress bar and no summary line (errors and warnings are still printed).
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Dump files, or folders of them; `-` reads one dump from stdin.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
@@ -37,13 +48,17 @@ pub fn run(args: Args) -> u8 {
     let Some(rules) = load_rules(&args.rules.rules) else {
         return USAGE;
     };
-    let engine = Engine::new(rules);
+    let engine = Arc::new(Engine::new(rules));
     let options = Options {
         url: args.url.clone(),
     };
     let mut inputs = Vec::new();
     let mut failed = 0usize;
     for p in &args.paths {
+        if p.as_os_str() == STDIN {
+            inputs.push(p.clone());
+            continue;
+        }
         match collect(p, &mut inputs) {
             Ok(()) => {}
             Err(e) => {
@@ -61,87 +76,207 @@ pub fn run(args: Args) -> u8 {
             return USAGE;
         }
     }
+    let settings = parallel::Settings {
+        jobs: args.jobs.map_or_else(parallel::available_jobs, usize::from),
+        time_budget: None,
+    };
+    // Files of many dumps make the count unknown until they are read.
+    let total = (!inputs.iter().any(|i| copydesk::input::holds_many(i))).then_some(inputs.len());
+    let mut progress = Progress::new(total.map(|n| n as u64), args.quiet);
+    progress.tally.failed = failed;
+    // Dumps are read here, in order; cleaning and writing run on the worker threads.
+    let dumps = inputs
+        .iter()
+        .flat_map(|input| dumps_of(input).map(move |dump| (input.clone(), dump)));
+    let target = Target {
+        stdout: args.stdout,
+        format: args.format,
+        out: args.out.clone(),
+    };
+    let work = move |dump: Result<Dump, String>| clean_one(&engine, &options, &target, dump);
     let stdout = std::io::stdout();
-    for input in &inputs {
-        // A bug in a rule or the engine must cost one dump, not the whole run.
-        let internal_error = |input: &Path| {
-            eprintln!(
-                "copydesk: {}: internal error while cleaning (a bug: please report it with this file)",
-                input.display()
-            )
+    let mut broken_pipe = false;
+    parallel::ordered_map(dumps, settings, work, |input, done| {
+        progress.tick();
+        let outcome = match done {
+            Done::Finished(outcome) => outcome,
+            Done::Panicked(_) => Outcome::Failed(internal_error(&input)),
+            Done::OverTime(_) => unreachable!("clean runs without a time budget"),
         };
-        // A file that cannot be read is reported like a dump that cannot be: first and alone.
-        let opened = catch(|| match engine.clean_path(input, &options) {
-            Ok(articles) => Box::new(articles) as Box<dyn Iterator<Item = _>>,
-            Err(e) => Box::new(std::iter::once(Err(e))),
-        });
-        let Ok(mut articles) = opened else {
-            internal_error(input);
-            failed += 1;
-            continue;
-        };
-        // Each dump of the file is its own article; one that fails costs itself only.
-        loop {
-            let article = match catch(|| articles.next()) {
-                Ok(None) => break,
-                Ok(Some(Ok(a))) => a,
-                Ok(Some(Err(e))) => {
-                    eprintln!("copydesk: {e}");
-                    failed += 1;
-                    continue;
+        match outcome {
+            Outcome::Failed(message) => {
+                progress.say(&message);
+                progress.tally.failed += 1;
+            }
+            Outcome::Cleaned {
+                generic,
+                warnings,
+                output,
+            } => {
+                for w in &warnings {
+                    progress.say(&format!("copydesk: warning: {}: {w}", input.display()));
                 }
-                Err(_) => {
-                    // What is left of the file cannot be trusted after a panic.
-                    internal_error(input);
-                    failed += 1;
-                    break;
-                }
-            };
-            match emit(&args, &stdout, input, &article) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return OK,
-                Err(e) => {
-                    eprintln!("copydesk: {}: cannot write output: {e}", input.display());
-                    failed += 1;
+                let written = match output {
+                    Output::Text(text) => {
+                        let mut out = stdout.lock();
+                        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+                    }
+                    Output::Written(path) => {
+                        tracing::info!(input = %input.display(), output = %path.display(), "cleaned");
+                        Ok(())
+                    }
+                    Output::Failed(e) => Err(e),
+                };
+                match written {
+                    Ok(()) => {
+                        progress.tally.cleaned += 1;
+                        progress.tally.generic += usize::from(generic);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                        broken_pipe = true;
+                        return false;
+                    }
+                    Err(e) => {
+                        progress.say(&format!(
+                            "copydesk: {}: cannot write output: {e}",
+                            input.display()
+                        ));
+                        progress.tally.failed += 1;
+                    }
                 }
             }
         }
+        true
+    });
+    let summary = progress.finish();
+    if broken_pipe {
+        return OK;
     }
+    let failed = progress.tally.failed;
     if failed > 0 {
         eprintln!("copydesk: {failed} input(s) failed");
+    }
+    if !args.quiet {
+        eprintln!("{summary}");
+    }
+    if failed > 0 {
         SOME_FAILED
     } else {
         OK
     }
 }
 
-/// Writes one article where `args` say, with its warnings on stderr.
-fn emit(
-    args: &Args,
-    stdout: &std::io::Stdout,
-    input: &Path,
-    article: &copydesk::Article,
-) -> std::io::Result<()> {
-    for w in &article.warnings {
-        eprintln!("copydesk: warning: {}: {w}", input.display());
+/// The path that means "read one dump from stdin".
+const STDIN: &str = "-";
+
+/// The dumps of one input, in order, as they are read: a file that cannot be opened gives
+/// one error; a bug met while reading ends the file with one.
+fn dumps_of(input: &Path) -> Box<dyn Iterator<Item = Result<Dump, String>>> {
+    let mut dumps = match catch(|| open(input)) {
+        Ok(Ok(dumps)) => dumps,
+        Ok(Err(e)) => return Box::new(std::iter::once(Err(format!("copydesk: {e}")))),
+        Err(_) => return Box::new(std::iter::once(Err(internal_error(input)))),
+    };
+    let input = input.to_path_buf();
+    let mut broken = false;
+    Box::new(std::iter::from_fn(move || {
+        if broken {
+            return None;
+        }
+        match catch(|| dumps.next()) {
+            Ok(next) => next.map(|dump| dump.map_err(|e| format!("copydesk: {e}"))),
+            Err(_) => {
+                // What is left of the file cannot be trusted after a panic.
+                broken = true;
+                Some(Err(internal_error(&input)))
+            }
+        }
+    }))
+}
+
+fn internal_error(input: &Path) -> String {
+    format!(
+        "copydesk: {}: internal error while cleaning (a bug: please report it with this file)",
+        input.display()
+    )
+}
+
+/// Opens one input: a file, or stdin for `-`.
+fn open(input: &Path) -> Result<Dumps, InputError> {
+    if input.as_os_str() != STDIN {
+        return copydesk::input::open(input);
     }
-    if args.stdout {
-        let mut out = stdout.lock();
-        let text = match args.format {
-            Format::Json => output::json_line(article) + "\n",
-            Format::Markdown => output::render(article, Format::Markdown),
-        };
-        out.write_all(text.as_bytes()).and_then(|()| out.flush())
-    } else {
-        let name = output::file_name(article, args.format);
-        output::write_atomic(
-            &args.out,
-            &name,
-            output::render(article, args.format).as_bytes(),
-        )
-        .map(|path| {
-            tracing::info!(input = %input.display(), output = %path.display(), "cleaned");
+    let mut bytes = Vec::new();
+    // One byte over the limit is enough to know the dump is too large.
+    std::io::stdin()
+        .lock()
+        .take(copydesk::input::MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| InputError::Io {
+            path: input.to_path_buf(),
+            source,
+        })?;
+    copydesk::input::from_bytes(input, &bytes).map(Dumps::one)
+}
+
+/// Where the articles go.
+struct Target {
+    stdout: bool,
+    format: Format,
+    out: PathBuf,
+}
+
+/// What a worker did with one dump.
+enum Outcome {
+    Cleaned {
+        generic: bool,
+        warnings: Vec<String>,
+        output: Output,
+    },
+    Failed(String),
+}
+
+enum Output {
+    /// The article to print, in order, on stdout.
+    Text(String),
+    /// The article's file, written.
+    Written(PathBuf),
+    Failed(std::io::Error),
+}
+
+/// Cleans one dump and writes its article (or renders it for stdout): the part of the
+/// work that runs on a worker thread.
+fn clean_one(
+    engine: &Engine,
+    options: &Options,
+    target: &Target,
+    dump: Result<Dump, String>,
+) -> Outcome {
+    let dump = match dump {
+        Ok(dump) => dump,
+        Err(message) => return Outcome::Failed(message),
+    };
+    let article = engine.clean(dump, options);
+    let output = if target.stdout {
+        Output::Text(match target.format {
+            Format::Json => output::json_line(&article) + "\n",
+            Format::Markdown => output::render(&article, Format::Markdown),
         })
+    } else {
+        let name = output::file_name(&article, target.format);
+        match output::write_atomic(
+            &target.out,
+            &name,
+            output::render(&article, target.format).as_bytes(),
+        ) {
+            Ok(path) => Output::Written(path),
+            Err(e) => Output::Failed(e),
+        }
+    };
+    Outcome::Cleaned {
+        generic: article.generic,
+        warnings: article.warnings,
+        output,
     }
 }
 

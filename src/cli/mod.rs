@@ -3,12 +3,14 @@
 //! Exit codes are part of the interface: 0 all good, 1 some inputs failed (each named on
 //! stderr; for `status`: the service is not running), 2 usage or rule errors.
 
+mod batch;
 mod check;
 mod clean;
 mod eval;
 mod explain;
 mod learn;
 mod new_rule;
+mod progress;
 mod run;
 mod status;
 mod test;
@@ -52,6 +54,9 @@ enum LogFormat {
 enum Command {
     /// Clean files or whole folders once.
     Clean(clean::Args),
+    /// Clean JSON Lines from stdin: one JSON line on stdout per input line, in order
+    /// (for Spark's RDD.pipe, Hadoop streaming and the like).
+    Batch(batch::Args),
     /// Validate every rule file; report each problem as file:line:column: reason.
     Check(check::Args),
     /// Run every fixture and compare it with its snapshot; `--bless` accepts the changes.
@@ -87,6 +92,7 @@ pub fn main() -> ExitCode {
     init_logging(default_level, cli.log_format);
     let code = match cli.command {
         Command::Clean(args) => clean::run(args),
+        Command::Batch(args) => batch::run(args),
         Command::Check(args) => check::run(args),
         Command::Test(args) => test::run(args),
         Command::Explain(args) => explain::run(args),
