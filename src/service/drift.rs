@@ -437,6 +437,7 @@ mod tests {
                 sha256: "0".into(),
                 format: "text".into(),
                 fetched_at: None,
+                record: None,
             },
             rule: RuleRef {
                 id: "acme".into(),
