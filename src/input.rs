@@ -26,6 +26,10 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format a dump can have.
+    pub const ALL: [Format; 3] = [Format::Text, Format::Html, Format::Json];
+
+    /// The name in output (`source.format`).
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Text => "text",
@@ -33,6 +37,42 @@ impl Format {
             Format::Json => "json",
         }
     }
+
+    /// The file extensions (lowercase, without the dot) that say a file has this format.
+    /// This is the one list: reading, `clean` over folders and fixture discovery use it.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Format::Text => &["txt", "text"],
+            Format::Html => &["html", "htm", "xhtml"],
+            Format::Json => &["json"],
+        }
+    }
+
+    /// The format an extension stands for (case-insensitive), if any.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        let ext = ext.to_ascii_lowercase();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.extensions().contains(&ext.as_str()))
+    }
+}
+
+/// Every dump extension, for messages (`.txt, .text, .html, …`).
+pub fn dump_extensions() -> Vec<&'static str> {
+    Format::ALL
+        .iter()
+        .flat_map(|f| f.extensions())
+        .copied()
+        .collect()
+}
+
+/// Whether a file's extension is a dump format's. (A file named on a command line is read
+/// whatever its name; this decides what a walk through a folder picks up.)
+pub fn has_dump_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .and_then(Format::from_extension)
+        .is_some()
 }
 
 /// The dump's content after unwrapping. Text is normalised here; a page is kept as it came
@@ -237,13 +277,10 @@ fn decoded_envelope(
 /// Extension first; content decides for unknown extensions and for `.txt` files that are
 /// plainly HTML.
 fn detect_format(path: &Path, raw: &str) -> Format {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("html" | "htm" | "xhtml") => Format::Html,
-        Some("json") => Format::Json,
+    let ext = path.extension().and_then(|e| e.to_str());
+    match ext.map(Format::from_extension) {
+        Some(Some(Format::Html)) => Format::Html,
+        Some(Some(Format::Json)) => Format::Json,
         _ if looks_like_html(raw) => Format::Html,
         Some(_) => Format::Text,
         None if raw.trim_start().starts_with('{') => Format::Json,
@@ -367,6 +404,19 @@ mod tests {
             dump("noext", b"{\"text\": \"x\"}").unwrap().format,
             Format::Json
         );
+    }
+
+    #[test]
+    fn every_extension_belongs_to_one_format() {
+        let all = dump_extensions();
+        for ext in &all {
+            assert_eq!(all.iter().filter(|e| e == &ext).count(), 1, "{ext}");
+            let f = Format::from_extension(&ext.to_ascii_uppercase()).unwrap();
+            assert!(f.extensions().contains(ext));
+        }
+        assert!(has_dump_extension(Path::new("a/b.XHTML")));
+        assert!(!has_dump_extension(Path::new("a/b.expected.md")));
+        assert!(!has_dump_extension(Path::new("a/noext")));
     }
 
     #[test]

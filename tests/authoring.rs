@@ -575,17 +575,18 @@ fn the_documented_walkthrough_works_end_to_end() {
     );
 }
 
-/// The HTML report in a real browser: only where Debian's Chromium is installed
-/// (`scripts/screenshot-explain.sh` installs it and keeps the picture).
+/// The HTML report in a real browser. It needs Debian's Chromium, so `cargo test` lists
+/// it as ignored; CI installs Chromium and runs it (`.ci/run`: `-- --ignored`), and so can
+/// anyone after `scripts/screenshot-explain.sh` has installed it. Run without Chromium, it
+/// fails rather than pretending to pass.
 #[test]
+#[ignore = "needs /usr/bin/chromium: run with `cargo test --test authoring -- --ignored`"]
 fn the_html_report_renders_in_headless_chromium() {
     let chromium = Path::new("/usr/bin/chromium");
-    if !chromium.exists() {
-        println!(
-            "skipped: /usr/bin/chromium not installed (scripts/screenshot-explain.sh installs it)"
-        );
-        return;
-    }
+    assert!(
+        chromium.exists(),
+        "/usr/bin/chromium is not installed (scripts/screenshot-explain.sh installs it)"
+    );
     let dir = project();
     let out = copydesk(
         dir.path(),

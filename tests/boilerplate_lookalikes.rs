@@ -19,7 +19,10 @@ const LOOKALIKES: &[&str] = &[
     "Your support helps us, the charity's director told donors.",
 ];
 
-fn body_survives(site_marker: &str, rules: &str) {
+/// Cleans a dump of `site_marker` and the look-alikes; `site` is the site that must
+/// recognise it (`None`: the generic rules alone), so a rule set that recognises nothing
+/// cannot pass by default.
+fn body_survives(site_marker: &str, rules: &str, site: Option<&str>) {
     let dir = tempfile::tempdir().unwrap();
     let mut dump = String::from("A headline about talks\n\n");
     dump.push_str(site_marker);
@@ -30,6 +33,12 @@ fn body_survives(site_marker: &str, rules: &str) {
     }
     fs::write(dir.path().join("d.txt"), dump).unwrap();
     let a = &common::clean_json(Path::new(rules), &[&dir.path().join("d.txt")])[0];
+    assert_eq!(
+        a["site"]["id"].as_str(),
+        site,
+        "the dump was not taken for the expected site: {}",
+        a["removed"]
+    );
     let text = a["text"].as_str().unwrap();
     for l in LOOKALIKES {
         assert!(
@@ -44,17 +53,27 @@ fn body_survives(site_marker: &str, rules: &str) {
 #[test]
 fn with_generic_rules() {
     let empty = tempfile::tempdir().unwrap();
-    body_survives("", empty.path().to_str().unwrap());
+    body_survives("", empty.path().to_str().unwrap(), None);
 }
 
 #[test]
 fn with_each_shipped_site() {
-    for marker in [
-        "Start your day with TPM.",
-        "Join the GlobalSecurity.org mailing list",
-        "Stay up to date with notifications from The Independent",
-        "(Reporting by A Reporter; Editing by An Editor)",
+    for (marker, site) in [
+        ("Start your day with TPM.", "talkingpointsmemo"),
+        ("Join the GlobalSecurity.org mailing list", "globalsecurity"),
+        (
+            "Stay up to date with notifications from The Independent",
+            "independent",
+        ),
+        (
+            "(Reporting by A Reporter; Editing by An Editor)",
+            "reuters-wire",
+        ),
+        (
+            "Author: Jane Doe\n\nJane Doe is a contributing writer.",
+            "antiwar",
+        ),
     ] {
-        body_survives(marker, "rules");
+        body_survives(marker, "rules", Some(site));
     }
 }

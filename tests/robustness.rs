@@ -169,6 +169,27 @@ fn missing_input_and_missing_rules_folder() {
     );
 }
 
+#[test]
+fn without_a_rules_folder_the_built_in_rules_are_used_and_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "A Title\n\nThe body.\n").unwrap();
+    fs::write(dir.path().join("b.txt"), "B Title\n\nThe other body.\n").unwrap();
+    let out = copydesk(
+        dir.path(),
+        &["clean", "--stdout", "--format", "json", "a.txt", "b.txt"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_lines(&out).len(), 2);
+    assert_eq!(
+        stderr(&out)
+            .matches("using the built-in generic rules only")
+            .count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// A small deterministic generator of nasty documents: tag soup, rule-like lines, odd
 /// Unicode, control characters. Every one must come out as an article or an input error.
 #[test]

@@ -3,7 +3,7 @@
 //! One convention, so authors always know where to look:
 //!
 //! ```text
-//! tests/fixtures/<site-id>/<name>.txt|.html|.htm|.json   the dump, as the scraper gave it
+//! tests/fixtures/<site-id>/<name>.txt|.html|.json|…      the dump, as the scraper gave it
 //! tests/fixtures/<site-id>/<name>.expected.md            what copydesk must make of it
 //! tests/fixtures/generic/…                               dumps no site rule may claim
 //! ```
@@ -11,6 +11,7 @@
 //! The folder names the site that must recognise the dump, so a fingerprint that stops
 //! matching fails the suite instead of quietly falling back to the generic rules.
 
+use crate::input;
 use std::path::{Path, PathBuf};
 
 /// The suffix of a snapshot file.
@@ -18,9 +19,6 @@ pub const SNAPSHOT_SUFFIX: &str = ".expected.md";
 
 /// The folder of dumps that no site rule may claim.
 pub const GENERIC_FOLDER: &str = "generic";
-
-/// The extensions a dump may have.
-pub const DUMP_EXTENSIONS: [&str; 4] = ["txt", "html", "htm", "json"];
 
 /// One sample dump and where its snapshot goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +97,7 @@ fn site_folder(dir: &Path, site: &str, found: &mut Found) -> std::io::Result<()>
             continue;
         }
         if let Some(stem) = name.strip_suffix(SNAPSHOT_SUFFIX) {
-            let has_dump = DUMP_EXTENSIONS
+            let has_dump = input::dump_extensions()
                 .iter()
                 .any(|ext| dir.join(format!("{stem}.{ext}")).is_file());
             if !has_dump {
@@ -114,7 +112,7 @@ fn site_folder(dir: &Path, site: &str, found: &mut Found) -> std::io::Result<()>
             found.warnings.push(ignored(path));
             continue;
         };
-        if !DUMP_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) {
+        if input::Format::from_extension(ext).is_none() {
             if !ext.eq_ignore_ascii_case("md") {
                 found.warnings.push(ignored(path));
             }
@@ -143,7 +141,7 @@ fn ignored(path: &Path) -> String {
     format!(
         "{}: ignored; fixtures are .{} files",
         path.display(),
-        DUMP_EXTENSIONS.join(", .")
+        input::dump_extensions().join(", .")
     )
 }
 

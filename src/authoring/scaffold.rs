@@ -89,15 +89,11 @@ pub fn scaffold(new: &NewSite) -> Result<Scaffolded, String> {
                 name.to_string_lossy()
             ));
         }
-        let ext = target
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        if !ext.is_some_and(|e| super::fixtures::DUMP_EXTENSIONS.contains(&e.as_str())) {
+        if !input::has_dump_extension(&target) {
             return Err(format!(
                 "{}: fixtures are .{} files; rename it so `copydesk test` finds it",
                 dump.display(),
-                super::fixtures::DUMP_EXTENSIONS.join(", .")
+                input::dump_extensions().join(", .")
             ));
         }
         targets.push(target);

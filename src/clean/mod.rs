@@ -64,7 +64,7 @@ pub fn text_traced(
 ) -> Cleaned {
     let mut sheet = Sheet::new(text);
     let layers = layers(site, rules);
-    for layer in &layers {
+    for layer in layers.in_order() {
         rules::apply(&layer.text, &mut sheet);
     }
     let metadata = read_metadata(&mut sheet, site, rules, &layers, false);
@@ -95,17 +95,14 @@ pub fn html_traced(
     trace: Option<&mut Trace>,
 ) -> Cleaned {
     let layers = layers(site, rules);
-    let generic = layers
-        .iter()
-        .find(|l| l.id == rules.generic.id)
-        .map(|g| &g.html);
+    let generic = layers.generic.map(|g| &g.html);
     let extract = html::extract(doc, site.map(|s| &s.html), generic);
     let page_meta = metadata::html::extract(doc, site.map(|s| &s.html.metadata));
 
     // Entities are decoded now, so this is the first point the page's text can be normalised.
     let text = crate::normalize::text(&extract.text);
     let mut sheet = Sheet::new(&text);
-    for layer in &layers {
+    for layer in layers.in_order() {
         rules::apply(&layer.text, &mut sheet);
     }
     let owner = site.unwrap_or(&rules.generic);
@@ -133,7 +130,7 @@ pub fn html_traced(
             .iter()
             .map(|r| {
                 layers
-                    .iter()
+                    .in_order()
                     .flat_map(|l| &l.html.remove)
                     .find(|h| h.name == r.rule)
                     .map(|h| h.source.clone())
@@ -177,19 +174,18 @@ fn read_metadata(
     sheet: &mut Sheet,
     site: Option<&Site>,
     rules: &RuleSet,
-    layers: &[&Site],
+    layers: &Layers,
     headline_in_markup: bool,
 ) -> Metadata {
     let owner = site.unwrap_or(&rules.generic);
     let owner_rules = &owner.text.metadata;
-    let generic = &rules.generic.text.metadata;
-    let uses_generic = layers.iter().any(|l| l.id == rules.generic.id);
     let mut anywhere: Vec<&regex::Regex> = Vec::new();
     let mut top: Vec<&regex::Regex> = Vec::new();
     if site.is_some() {
         anywhere.extend(owner_rules.byline.iter().chain(&owner_rules.credit));
     }
-    if uses_generic {
+    if let Some(generic) = layers.generic {
+        let generic = &generic.text.metadata;
         anywhere.extend(&generic.credit);
         top.extend(&generic.byline);
     }
@@ -203,12 +199,27 @@ fn read_metadata(
     )
 }
 
-/// The rule layers that apply, most specific first.
-fn layers<'r>(site: Option<&'r Site>, rules: &'r RuleSet) -> Vec<&'r Site> {
-    match site {
-        Some(s) if s.use_generic => vec![s, &rules.generic],
-        Some(s) => vec![s],
-        None => vec![&rules.generic],
+/// The rule layers that apply: the site's own, and the generic set under it. The generic
+/// layer is known by where it comes from, never by its id.
+struct Layers<'r> {
+    site: Option<&'r Site>,
+    generic: Option<&'r Site>,
+}
+
+impl<'r> Layers<'r> {
+    /// Most specific first.
+    fn in_order(&self) -> impl Iterator<Item = &'r Site> {
+        self.site.into_iter().chain(self.generic)
+    }
+}
+
+fn layers<'r>(site: Option<&'r Site>, rules: &'r RuleSet) -> Layers<'r> {
+    Layers {
+        site,
+        generic: match site {
+            Some(s) => s.generic_layer(&rules.generic),
+            None => Some(&rules.generic),
+        },
     }
 }
 

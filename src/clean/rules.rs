@@ -4,7 +4,8 @@
 //! patterns match whole trimmed lines (they were anchored when compiled).
 
 use super::sheet::Sheet;
-use crate::rules::compiled::{TextAction, TextRule, TextRules};
+use crate::rules::compiled::{Action, TextRule, TextRules};
+use regex::Regex;
 
 /// Applies every rule of `rules`, in file order, to `sheet`.
 pub fn apply(rules: &TextRules, sheet: &mut Sheet) {
@@ -21,11 +22,6 @@ pub fn apply(rules: &TextRules, sheet: &mut Sheet) {
             {
                 continue;
             }
-            // Most lines match nothing: the cheap yes/no search first, the overlapping one
-            // (which rules?) only for lines that match something.
-            if !rules.lines.set.is_match(sheet.line(i)) {
-                continue;
-            }
             for pattern in rules.lines.set.matches(sheet.line(i)).iter() {
                 hits.push((rules.lines.owner[pattern], i));
             }
@@ -33,42 +29,18 @@ pub fn apply(rules: &TextRules, sheet: &mut Sheet) {
     }
     for (index, rule) in rules.rules.iter().enumerate() {
         match &rule.action {
-            TextAction::Lines => {
+            Action::Line(()) => {
                 for &(_, line) in hits.iter().filter(|(owner, _)| *owner == index) {
                     sheet.claim(line..line + 1, rule.kind, &rule.name);
                 }
             }
-            TextAction::Block {
-                start,
-                end,
-                max_lines,
-            } => block(sheet, rule, start, end, max_lines.unwrap_or(usize::MAX)),
-            TextAction::Tail {
-                marker,
-                keep_marker,
-                min_position,
-                last,
-            } => {
-                let first_allowed = (min_position * sheet.len() as f64).floor() as usize;
-                if let Some(m) = find(sheet, marker, *last, first_allowed..sheet.len()) {
-                    let from = if *keep_marker { m + 1 } else { m };
-                    sheet.claim(from..sheet.len(), rule.kind, &rule.name);
-                }
-            }
-            TextAction::Head {
-                marker,
-                keep_marker,
-                max_position,
-                last,
-            } => {
-                let last_allowed = (max_position * sheet.len() as f64).ceil() as usize;
-                if let Some(m) = find(sheet, marker, *last, 0..last_allowed.min(sheet.len())) {
-                    let to = if *keep_marker { m } else { m + 1 };
-                    sheet.claim(0..to, rule.kind, &rule.name);
-                }
-            }
-            TextAction::RestOfParagraph { marker, last } => {
-                if let Some(m) = find(sheet, marker, *last, 0..sheet.len()) {
+            Action::Block { start, end } => block(sheet, rule, start, end),
+            Action::From(marker) => tail(sheet, rule, marker, false),
+            Action::After(marker) => tail(sheet, rule, marker, true),
+            Action::Before(marker) => head(sheet, rule, marker, true),
+            Action::Through(marker) => head(sheet, rule, marker, false),
+            Action::ParagraphAfter(marker) => {
+                if let Some(m) = find(sheet, marker, rule.last, 0..sheet.len()) {
                     let mut end = m + 1;
                     while end < sheet.len() && !sheet.is_blank(end) {
                         end += 1;
@@ -80,18 +52,30 @@ pub fn apply(rules: &TextRules, sheet: &mut Sheet) {
     }
 }
 
+/// Everything after the marker (`keep_marker`) or from it to the end.
+fn tail(sheet: &mut Sheet, rule: &TextRule, marker: &Regex, keep_marker: bool) {
+    let first_allowed = (rule.min_position * sheet.len() as f64).floor() as usize;
+    if let Some(m) = find(sheet, marker, rule.last, first_allowed..sheet.len()) {
+        let from = if keep_marker { m + 1 } else { m };
+        sheet.claim(from..sheet.len(), rule.kind, &rule.name);
+    }
+}
+
+/// Everything before the marker (`keep_marker`) or through it.
+fn head(sheet: &mut Sheet, rule: &TextRule, marker: &Regex, keep_marker: bool) {
+    let last_allowed = (rule.max_position * sheet.len() as f64).ceil() as usize;
+    if let Some(m) = find(sheet, marker, rule.last, 0..last_allowed.min(sheet.len())) {
+        let to = if keep_marker { m } else { m + 1 };
+        sheet.claim(0..to, rule.kind, &rule.name);
+    }
+}
+
 /// Every `start`…`end` block; a start without an end within `max_lines` removes nothing.
-fn block(
-    sheet: &mut Sheet,
-    rule: &TextRule,
-    start: &regex::Regex,
-    end: &regex::Regex,
-    max_lines: usize,
-) {
+fn block(sheet: &mut Sheet, rule: &TextRule, start: &Regex, end: &Regex) {
     let mut i = 0;
     while i < sheet.len() {
         if !sheet.is_blank(i) && start.is_match(sheet.line(i)) {
-            let limit = i.saturating_add(max_lines).min(sheet.len());
+            let limit = i.saturating_add(rule.max_lines).min(sheet.len());
             if let Some(j) = (i..limit).find(|&j| !sheet.is_blank(j) && end.is_match(sheet.line(j)))
             {
                 sheet.claim(i..j + 1, rule.kind, &rule.name);
@@ -104,12 +88,7 @@ fn block(
 }
 
 /// The first (or last) non-blank line in `range` matching `marker`.
-fn find(
-    sheet: &Sheet,
-    marker: &regex::Regex,
-    last: bool,
-    range: std::ops::Range<usize>,
-) -> Option<usize> {
+fn find(sheet: &Sheet, marker: &Regex, last: bool, range: std::ops::Range<usize>) -> Option<usize> {
     let matches = |&i: &usize| !sheet.is_blank(i) && marker.is_match(sheet.line(i));
     if last {
         range.rev().find(matches)

@@ -2,7 +2,7 @@
 //! order (see [`copydesk::batch`] for the contract).
 
 use super::progress::Progress;
-use super::{load_rules, RulesArg, OK, SOME_FAILED, USAGE};
+use super::{RulesArg, OK, SOME_FAILED, USAGE};
 use copydesk::batch::{self, LineReader};
 use copydesk::parallel::{self, Done};
 use copydesk::{Engine, Options};
@@ -38,7 +38,7 @@ struct Answer {
 }
 
 pub fn run(args: Args) -> u8 {
-    let Some(rules) = load_rules(&args.rules.rules) else {
+    let Some(rules) = args.rules.load() else {
         return USAGE;
     };
     if !(args.max_seconds > 0.0 && args.max_seconds.is_finite()) {

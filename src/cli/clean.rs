@@ -1,8 +1,8 @@
 //! `copydesk clean`: clean files or whole folders once.
 
 use super::progress::Progress;
-use super::{load_rules, RulesArg, OK, SOME_FAILED, USAGE};
-use copydesk::input::{Dump, Dumps, InputError};
+use super::{RulesArg, OK, SOME_FAILED, USAGE};
+use copydesk::input::{self, Dump, Dumps, InputError};
 use copydesk::output::{self, Format};
 use copydesk::panics::catch;
 use copydesk::parallel::{self, Done};
@@ -45,7 +45,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let Some(rules) = load_rules(&args.rules.rules) else {
+    let Some(rules) = args.rules.load() else {
         return USAGE;
     };
     let engine = Arc::new(Engine::new(rules));
@@ -290,7 +290,8 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 fn collect_in(path: &Path, out: &mut Vec<PathBuf>, named: bool) -> std::io::Result<()> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_dir() {
-        if named || is_dump_name(path) {
+        // In folders: dump extensions, and files with none (scrapers often save bare names).
+        if named || path.extension().is_none() || input::has_dump_extension(path) {
             out.push(path.to_path_buf());
         }
         return Ok(());
@@ -308,14 +309,4 @@ fn collect_in(path: &Path, out: &mut Vec<PathBuf>, named: bool) -> std::io::Resu
         collect_in(&e, out, false)?;
     }
     Ok(())
-}
-
-fn is_dump_name(path: &Path) -> bool {
-    match path.extension().and_then(|e| e.to_str()) {
-        None => true,
-        Some(ext) => matches!(
-            ext.to_ascii_lowercase().as_str(),
-            "txt" | "text" | "html" | "htm" | "xhtml" | "json"
-        ),
-    }
 }

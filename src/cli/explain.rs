@@ -1,6 +1,6 @@
 //! `copydesk explain`: show what the rules did to one dump, line by line.
 
-use super::{load_rules, RulesArg, OK, SOME_FAILED, USAGE};
+use super::{RulesArg, OK, SOME_FAILED, USAGE};
 use copydesk::authoring::explain::{render_terminal, Explanation};
 use copydesk::authoring::report_html;
 use copydesk::authoring::style::{ColorChoice, Paint};
@@ -27,7 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let Some(rules) = load_rules(&args.rules.rules) else {
+    let Some(rules) = args.rules.load() else {
         return USAGE;
     };
     let engine = Engine::new(rules);

@@ -78,9 +78,40 @@ enum Command {
 /// Where rule files live; shared by every subcommand that reads rules.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RulesArg {
-    /// The rules folder (one TOML file per site).
-    #[arg(long, value_name = "DIR", default_value = "rules")]
-    pub rules: PathBuf,
+    /// The rules folder (one TOML file per site) [default: rules]. Without it and with no
+    /// `rules/` folder here, only the built-in generic rules are used.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+/// The rules folder used when `--rules` is not given.
+const DEFAULT_RULES: &str = "rules";
+
+impl RulesArg {
+    /// The rules folder: `--rules`, or `rules/`.
+    pub fn dir(&self) -> PathBuf {
+        self.rules
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_RULES))
+    }
+
+    /// Whether there are no site rules to load: no `--rules` and no `rules/` folder here
+    /// (a newcomer outside a checkout). The built-in generic rules need no folder.
+    pub fn builtin_only(&self) -> bool {
+        self.rules.is_none() && !std::path::Path::new(DEFAULT_RULES).exists()
+    }
+
+    /// Loads the rules (printing every problem and warning); `None` means exit with
+    /// [`USAGE`]. Without a rules folder, the built-in rules, said once on stderr.
+    pub fn load(&self) -> Option<copydesk::RuleSet> {
+        if self.builtin_only() {
+            eprintln!(
+                "copydesk: no rules/ folder here and no --rules: using the built-in generic rules only"
+            );
+            return Some(copydesk::RuleSet::builtin());
+        }
+        load_rules(&self.dir())
+    }
 }
 
 pub fn main() -> ExitCode {
@@ -123,7 +154,12 @@ fn init_logging(default_level: &str, format: LogFormat) {
 /// Loads the rules folder, printing every problem; `None` means exit with [`USAGE`].
 pub fn load_rules(dir: &std::path::Path) -> Option<copydesk::RuleSet> {
     match copydesk::RuleSet::load(dir) {
-        Ok(rules) => Some(rules),
+        Ok(rules) => {
+            for w in &rules.warnings {
+                eprintln!("{w}");
+            }
+            Some(rules)
+        }
         Err(errors) => {
             for e in &errors.0 {
                 eprintln!("{e}");

@@ -32,7 +32,7 @@ pub fn run(args: Args) -> u8 {
         name: args.name.as_deref(),
         hosts: &args.hosts,
         dumps: &args.from,
-        rules_dir: &args.rules.rules,
+        rules_dir: &args.rules.dir(),
         fixtures_dir: &args.fixtures,
     };
     let done = match scaffold(&new) {

@@ -1,6 +1,6 @@
 //! `copydesk test`: run every fixture and compare it with its snapshot.
 
-use super::{load_rules, RulesArg, OK, SOME_FAILED, USAGE};
+use super::{RulesArg, OK, SOME_FAILED, USAGE};
 use copydesk::authoring::runner::{self, Suite};
 use copydesk::authoring::style::{ColorChoice, Paint};
 use copydesk::Engine;
@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let Some(rules) = load_rules(&args.rules.rules) else {
+    let Some(rules) = args.rules.load() else {
         return USAGE;
     };
     if let Err(e) = runner::check_sites(&rules, &args.sites) {

@@ -2,31 +2,42 @@
 
 use super::compiled::*;
 use super::error::RuleError;
-use super::model::{self, OneOrMany, RuleFile, Src, Srcs};
+use super::model::{self, Action, Checked, Guard, OneOrMany, Part, RuleFile, Src, Srcs};
+use super::GENERIC_ID;
 use regex::{Regex, RegexSet};
 use scraper::Selector;
 use std::path::Path;
 use toml::Spanned;
 
 /// Parses and compiles one rule file. `file` is only used in error messages and output.
+/// Every problem found is returned, not only the first: each rule is read on its own.
 pub fn compile_source(file: &Path, source: &str, builtin: bool) -> Result<Site, Vec<RuleError>> {
-    let parsed: RuleFile = toml::from_str(source).map_err(|e| {
+    compile_excluding(file, source, builtin, &[])
+}
+
+/// [`compile_source`] without the removal rules named in `exclude` (unqualified names):
+/// the generic set as a site that switched some of it off sees it.
+pub fn compile_excluding(
+    file: &Path,
+    source: &str,
+    builtin: bool,
+    exclude: &[String],
+) -> Result<Site, Vec<RuleError>> {
+    let mut parsed: RuleFile = toml::from_str(source).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        let message = e
-            .message()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(": ");
+        let (message, _) = author_words(e.message());
         vec![RuleError::at(file, source, offset, message)]
     })?;
+    parsed.text.remove.retain(|name, _| !exclude.contains(name));
+    parsed.html.remove.retain(|name, _| !exclude.contains(name));
     let mut c = Compiler {
         file,
         source,
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
-    let site = c.site(parsed, builtin);
+    let mut site = c.site(parsed, builtin);
+    site.warnings = c.warnings;
     if c.errors.is_empty() {
         Ok(site)
     } else {
@@ -38,7 +49,19 @@ struct Compiler<'a> {
     file: &'a Path,
     source: &'a str,
     errors: Vec<RuleError>,
+    warnings: Vec<RuleError>,
 }
+
+/// How each part of a rule file is written correctly, for messages about a wrong one.
+const SITE_EXAMPLE: &str =
+    "[site] with id = \"acme\", name = \"Acme Daily\", hosts = [\"acme.example.com\"]";
+const TEXT_RULE_EXAMPLE: &str = "kind = \"share\" and line = 'Share this article'";
+const HTML_RULE_EXAMPLE: &str = "kind = \"share\" and selector = '.share-bar'";
+const TEXT_METADATA_EXAMPLE: &str =
+    "title = \"first\", byline = ['By (?P<authors>.+)'], date_format = ['%B %d, %Y']";
+const HTML_METADATA_EXAMPLE: &str =
+    "title = 'h1.headline', authors = { meta = 'author' }, published = { selector = 'time', attr = 'datetime' }";
+const TESTS_EXAMPLE: &str = "must_not_contain = ['Sign up for our newsletter']";
 
 impl Compiler<'_> {
     fn error(&mut self, offset: usize, message: impl Into<String>) {
@@ -46,149 +69,197 @@ impl Compiler<'_> {
             .push(RuleError::at(self.file, self.source, offset, message));
     }
 
+    fn warn(&mut self, offset: usize, message: impl Into<String>) {
+        let message = format!("warning: {}", message.into());
+        self.warnings
+            .push(RuleError::at(self.file, self.source, offset, message));
+    }
+
+    /// The value of a part, or `None` after reporting why it could not be read: at the key
+    /// the message names, in the author's words, with an example of what is expected.
+    fn part<T>(&mut self, part: Part<T>, what: &str, example: &str) -> Option<T> {
+        let start = part.span().start;
+        match part.into_inner() {
+            Checked::Ok(t) => Some(t),
+            Checked::Err(message) => {
+                let (message, key) = author_words(&message);
+                let offset = match &key {
+                    Some(Located::Key(k)) => self.key_at(start, k),
+                    Some(Located::Value(k)) => self.value_at(start, k),
+                    None => start,
+                };
+                self.error(offset, format!("{what}: {message}; for example {example}"));
+                None
+            }
+        }
+    }
+
     fn site(&mut self, f: RuleFile, builtin: bool) -> Site {
-        let id = f.site.id.get_ref().clone();
-        if !valid_id(&id) {
-            self.error(
-                f.site.id.span().start,
-                format!("site id {id:?} must be lowercase letters, digits, '-' or '_'"),
-            );
+        let site_at = f.site.span().start;
+        let spec = self.part(f.site, "[site]", SITE_EXAMPLE);
+        let fallback_id = self
+            .file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let id = spec
+            .as_ref()
+            .map_or(fallback_id, |s| s.id.get_ref().clone());
+        let mut fingerprints = Vec::new();
+        let mut hosts = Vec::new();
+        let mut disable_generic = Vec::new();
+        if let Some(spec) = &spec {
+            let id_at = spec.id.span().start;
+            if !valid_id(&id) {
+                self.error(
+                    id_at,
+                    format!("site id {id:?} must be lowercase letters, digits, '-' or '_', e.g. \"acme-daily\""),
+                );
+            }
+            if !builtin && id == GENERIC_ID {
+                self.error(
+                    id_at,
+                    format!("site id {GENERIC_ID:?} is reserved for the built-in generic rules; name the site after itself, e.g. \"acme-daily\""),
+                );
+            }
+            fingerprints = spec
+                .fingerprints
+                .iter()
+                .filter_map(|p| self.line_regex(p))
+                .collect::<Vec<_>>();
+            if !builtin && spec.hosts.is_empty() && fingerprints.is_empty() {
+                self.error(
+                    id_at,
+                    "a site needs `hosts` or `fingerprints`, or no dump can ever be matched to it; e.g. hosts = [\"acme.example.com\"]",
+                );
+            }
+            hosts = spec
+                .hosts
+                .iter()
+                .map(|h| h.trim().trim_start_matches("www.").to_ascii_lowercase())
+                .collect();
+            disable_generic = self.disable_generic(&spec.disable_generic, builtin);
+        } else {
+            let _ = site_at;
         }
-        let fingerprints = f
-            .site
-            .fingerprints
-            .iter()
-            .filter_map(|p| self.line_regex(p))
-            .collect::<Vec<_>>();
-        if !builtin && f.site.hosts.is_empty() && fingerprints.is_empty() {
-            self.error(
-                f.site.id.span().start,
-                "a site needs `hosts` or `fingerprints`, or no dump can ever be matched to it",
-            );
-        }
-        let hosts = f
-            .site
-            .hosts
-            .iter()
-            .map(|h| h.trim().trim_start_matches("www.").to_ascii_lowercase())
-            .collect();
         let text = self.text_rules(&id, f.text);
         let html = self.html_rules(&id, f.html);
+        let tests = f
+            .tests
+            .and_then(|t| self.part(t, "[tests]", TESTS_EXAMPLE))
+            .unwrap_or_default();
+        let (name, min_fingerprints, language, use_generic) = match spec {
+            Some(s) => (
+                s.name,
+                s.min_fingerprints.max(1),
+                s.language,
+                s.use_generic && !builtin,
+            ),
+            None => (String::new(), 1, None, !builtin),
+        };
         Site {
             id,
-            name: f.site.name,
+            name,
             file: (!builtin).then(|| self.file.to_path_buf()),
             hosts,
             fingerprints,
-            min_fingerprints: f.site.min_fingerprints.max(1),
-            language: f.site.language,
-            use_generic: f.site.use_generic && !builtin,
+            min_fingerprints,
+            language,
+            use_generic,
+            disable_generic,
+            own_generic: None,
             text,
             html,
-            must_contain: f.tests.must_contain,
-            must_not_contain: f.tests.must_not_contain,
+            must_contain: tests.must_contain,
+            must_not_contain: tests.must_not_contain,
+            warnings: Vec::new(),
         }
+    }
+
+    /// The generic rules a site switches off, checked against the generic set's names.
+    fn disable_generic(&mut self, names: &[Src], builtin: bool) -> Vec<String> {
+        if builtin && !names.is_empty() {
+            self.error(
+                names[0].span().start,
+                "the generic rules cannot disable themselves",
+            );
+            return Vec::new();
+        }
+        let known = generic_rule_names();
+        let mut out = Vec::new();
+        for name in names {
+            let at = name.span().start;
+            let written = name.get_ref().trim();
+            let short = written
+                .strip_prefix(GENERIC_ID)
+                .and_then(|r| r.strip_prefix('/'))
+                .unwrap_or(written);
+            if known.iter().any(|k| k == short) {
+                out.push(short.to_string());
+            } else {
+                self.error(
+                    at,
+                    format!(
+                        "disable_generic: there is no generic rule {written:?}; name one as output shows it, e.g. \"{GENERIC_ID}/{}\"",
+                        known.first().map_or("share-bar", String::as_str)
+                    ),
+                );
+            }
+        }
+        out
     }
 
     fn text_rules(&mut self, site: &str, spec: model::TextSpec) -> TextRules {
         let mut rules = Vec::new();
         let mut line_patterns = Vec::new();
         let mut owner = Vec::new();
-        for (name, rule) in spec.remove {
-            let qualified = format!("{site}/{name}");
-            let index = rules.len();
-            let kind = rule.kind;
-            let mut actions = Vec::new();
-            if let Some(lines) = &rule.line {
-                for pattern in self.patterns(lines) {
-                    line_patterns.push(anchored(&pattern));
-                    owner.push(index);
-                }
-                actions.push(TextAction::Lines);
-            }
-            match (&rule.start, &rule.end) {
-                (Some(start), Some(end)) => {
-                    if let (Some(start), Some(end)) = (self.line_regex(start), self.line_regex(end))
-                    {
-                        actions.push(TextAction::Block {
-                            start,
-                            end,
-                            max_lines: rule.max_lines,
-                        });
-                    } else {
-                        actions.push(TextAction::Lines);
-                    }
-                }
-                (Some(s), None) | (None, Some(s)) => {
-                    self.error(
-                        s.span().start,
-                        format!("rule `{name}`: a block needs both `start` and `end`"),
+        for (name, part) in spec.remove {
+            let table_at = self.offset_of_table("text.remove", &name, part.span().start);
+            let what = format!("rule `{name}`");
+            let Some(rule) = self.part(part, &what, TEXT_RULE_EXAMPLE) else {
+                continue;
+            };
+            for guard in Guard::ALL {
+                if guard.is_set(&rule.guards) && !guard.applies_to(&rule.action) {
+                    let at = self.key_at(table_at, guard.key());
+                    self.warn(
+                        at,
+                        format!(
+                            "rule `{name}`: `{}` does nothing on a `{}` rule",
+                            guard.key(),
+                            rule.action.key()
+                        ),
                     );
-                    actions.push(TextAction::Lines);
-                }
-                (None, None) => {}
-            }
-            let min_position = self.fraction(&name, rule.min_position, 0.0);
-            let max_position = self.fraction(&name, rule.max_position, 1.0);
-            for (marker, keep_marker, tail) in [
-                (&rule.from, false, true),
-                (&rule.after, true, true),
-                (&rule.before, true, false),
-                (&rule.through, false, false),
-            ] {
-                let Some(marker) = marker else { continue };
-                let Some(marker) = self.line_regex(marker) else {
-                    actions.push(TextAction::Lines);
-                    continue;
-                };
-                actions.push(if tail {
-                    TextAction::Tail {
-                        marker,
-                        keep_marker,
-                        min_position,
-                        last: rule.last,
-                    }
-                } else {
-                    TextAction::Head {
-                        marker,
-                        keep_marker,
-                        max_position,
-                        last: rule.last,
-                    }
-                });
-            }
-            if let Some(marker) = &rule.paragraph_after {
-                if let Some(marker) = self.line_regex(marker) {
-                    actions.push(TextAction::RestOfParagraph {
-                        marker,
-                        last: rule.last,
-                    });
-                } else {
-                    actions.push(TextAction::Lines);
                 }
             }
-            let offset = self.offset_of_table(&name);
-            match actions.len() {
-                0 => self.error(
-                    offset,
-                    format!(
-                        "rule `{name}` removes nothing: give it one of `line`, `start`+`end`, \
-                         `from`, `after`, `before`, `through` or `paragraph_after`"
-                    ),
+            let min_position = self.fraction(&name, table_at, rule.guards.min_position, 0.0);
+            let max_position = self.fraction(&name, table_at, rule.guards.max_position, 1.0);
+            let index = rules.len();
+            let action = match rule.action {
+                Action::Line(lines) => self.patterns(&name, &lines).map(|patterns| {
+                    for pattern in patterns {
+                        line_patterns.push(anchored(&pattern));
+                        owner.push(index);
+                    }
+                    Action::Line(())
+                }),
+                markers => markers.try_map(
+                    |marker| {
+                        self.warn_if_too_broad(&name, &marker, "marker");
+                        self.line_regex(&marker)
+                    },
+                    |_| None,
                 ),
-                1 => {}
-                _ => self.error(
-                    offset,
-                    format!(
-                        "rule `{name}` has more than one of `line`, `start`+`end`, `from`, \
-                         `after`, `before`, `through`, `paragraph_after`: split it into one rule each"
-                    ),
-                ),
-            }
+            };
+            let Some(action) = action else { continue };
             rules.push(TextRule {
-                name: qualified,
-                kind,
-                action: actions.into_iter().next().unwrap_or(TextAction::Lines),
+                name: format!("{site}/{name}"),
+                kind: rule.kind,
+                action,
+                max_lines: rule.guards.max_lines.unwrap_or(usize::MAX),
+                min_position,
+                max_position,
+                last: rule.guards.last,
             });
         }
         let set = RegexSet::new(&line_patterns).unwrap_or_else(|e| {
@@ -199,11 +270,41 @@ impl Compiler<'_> {
             );
             RegexSet::empty()
         });
-        let metadata = self.text_metadata(spec.metadata);
+        let metadata = spec
+            .metadata
+            .and_then(|m| self.part(m, "[text.metadata]", TEXT_METADATA_EXAMPLE))
+            .unwrap_or_default();
+        let metadata = self.text_metadata(metadata);
         TextRules {
             rules,
             lines: LineSet { set, owner },
             metadata,
+        }
+    }
+
+    /// Warns about a pattern that matches an empty line or any line: as a `line` pattern it
+    /// removes every article, as a marker it cuts at the first line.
+    fn warn_if_too_broad(&mut self, rule: &str, p: &Src, role: &str) {
+        let Ok(re) = Regex::new(&anchored(p.get_ref())) else {
+            return;
+        };
+        let at = self.find_within(p.span().start, p.get_ref());
+        if SAMPLE_LINES.iter().all(|l| re.is_match(l)) {
+            self.warn(
+                at,
+                format!(
+                    "rule `{rule}`: the {role} {:?} matches every line, so it would remove whole articles; make it match only the boilerplate, e.g. 'Share this article'",
+                    p.get_ref()
+                ),
+            );
+        } else if re.is_match("") {
+            self.warn(
+                at,
+                format!(
+                    "rule `{rule}`: the {role} {:?} matches an empty line; make it match at least one character, e.g. '.+' instead of '.*'",
+                    p.get_ref()
+                ),
+            );
         }
     }
 
@@ -282,34 +383,63 @@ impl Compiler<'_> {
     }
 
     fn html_rules(&mut self, site: &str, spec: model::HtmlSpec) -> HtmlRules {
-        let (content, content_sources): (Vec<_>, Vec<_>) = spec
+        let content: Vec<(usize, String)> = spec
             .content
             .as_ref()
-            .map(|c| {
-                self.located(c)
-                    .into_iter()
-                    .filter_map(|(offset, s)| {
-                        let selector = self.selector_at(offset, &s)?;
-                        Some((selector, s.trim().to_string()))
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-            .into_iter()
-            .unzip();
-        let mut remove = Vec::new();
-        for (name, rule) in spec.remove {
-            let at = self.find_within(rule.selector.span().start, rule.selector.get_ref());
-            if let Some(selector) = self.selector_at(at, rule.selector.get_ref()) {
-                remove.push(HtmlRule {
-                    name: format!("{site}/{name}"),
-                    kind: rule.kind,
-                    selector,
-                    source: rule.selector.get_ref().trim().to_string(),
-                });
+            .map(|c| self.located(c))
+            .unwrap_or_default();
+        let mut content_selectors = Vec::new();
+        let mut content_sources = Vec::new();
+        let mut content_places = Vec::new();
+        for (offset, s) in content {
+            if let Some(selector) = self.selector_at(offset, &s) {
+                content_selectors.push(selector);
+                content_places.push(super::error::line_col(self.source, offset));
+                content_sources.push(s.trim().to_string());
             }
         }
-        let m = spec.metadata;
+        let mut remove = Vec::new();
+        for (name, part) in spec.remove {
+            let what = format!("rule `{name}`");
+            let Some(rule) = self.part(part, &what, HTML_RULE_EXAMPLE) else {
+                continue;
+            };
+            let items = self.located(&rule.selector);
+            let parsed: Vec<_> = items
+                .iter()
+                .map(|(offset, s)| self.selector_at(*offset, s))
+                .collect();
+            if items.is_empty() {
+                let at = rule.selector.span().start;
+                self.error(
+                    at,
+                    format!("rule `{name}`: `selector` is an empty list; give at least one, e.g. selector = '.share-bar'"),
+                );
+                continue;
+            }
+            if parsed.iter().any(Option::is_none) {
+                continue;
+            }
+            // One selector list matches an element if any item does: one pass per element.
+            let joined = items
+                .iter()
+                .map(|(_, s)| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let Ok(selector) = super::selector::parse(&joined) else {
+                continue;
+            };
+            remove.push(HtmlRule {
+                name: format!("{site}/{name}"),
+                kind: rule.kind,
+                selector,
+                source: joined.trim().to_string(),
+            });
+        }
+        let m = spec
+            .metadata
+            .and_then(|m| self.part(m, "[html.metadata]", HTML_METADATA_EXAMPLE))
+            .unwrap_or_default();
         self.date_formats(&m.date_format);
         let metadata = HtmlMetadata {
             title: self.html_sources(m.title),
@@ -319,7 +449,8 @@ impl Compiler<'_> {
             date_formats: m.date_format,
         };
         HtmlRules {
-            content,
+            content: content_selectors,
+            content_places,
             content_sources,
             remove,
             metadata,
@@ -357,7 +488,7 @@ impl Compiler<'_> {
                     (None, Some(meta)) if d.attr.is_none() => out.push(HtmlSource::Meta(meta)),
                     _ => self.error(
                         at,
-                        "a metadata source is a selector string, { selector = …, attr = … } or { meta = … }",
+                        "a metadata source is a selector string, { selector = …, attr = … } or { meta = … }, e.g. { meta = 'og:title' }",
                     ),
                 },
             }
@@ -377,15 +508,14 @@ impl Compiler<'_> {
         }
     }
 
-    fn fraction(&mut self, rule: &str, value: Option<f64>, default: f64) -> f64 {
+    fn fraction(&mut self, rule: &str, table_at: usize, value: Option<f64>, default: f64) -> f64 {
         match value {
             None => default,
             Some(v) if (0.0..=1.0).contains(&v) => v,
             Some(v) => {
-                let at = self.offset_of_table(rule);
                 self.error(
-                    at,
-                    format!("rule `{rule}`: position {v} must be between 0 and 1"),
+                    table_at,
+                    format!("rule `{rule}`: position {v} must be between 0 and 1, e.g. 0.5 for the second half"),
                 );
                 default
             }
@@ -398,25 +528,40 @@ impl Compiler<'_> {
         self.regex_at(at, &anchored(p.get_ref()))
     }
 
-    fn patterns(&mut self, srcs: &Srcs) -> Vec<String> {
+    /// The `line` patterns of a rule, each checked; `None` if any is invalid.
+    fn patterns(&mut self, rule: &str, srcs: &Srcs) -> Option<Vec<String>> {
         let mut ok = Vec::new();
+        let mut all_valid = true;
         for (offset, p) in self.located(srcs) {
+            self.warn_if_too_broad(rule, &Spanned::new(offset..offset, p.clone()), "pattern");
             if self.regex_at(offset, &anchored(&p)).is_some() {
                 ok.push(p);
+            } else {
+                all_valid = false;
             }
         }
-        ok
+        all_valid.then_some(ok)
     }
 
-    /// The items of a one-or-many value with the offset each one was written at.
+    /// The items of a one-or-many value with the offset each one was written at (each
+    /// searched after the one before, as a quoted string first, so `['.ok', '.']` puts the
+    /// second item at its own quotes).
     fn located(&self, srcs: &Srcs) -> Vec<(usize, String)> {
-        let start = srcs.span().start;
-        srcs.get_ref()
-            .clone()
-            .into_vec()
-            .into_iter()
-            .map(|s| (self.find_within(start, &s), s))
-            .collect()
+        let mut from = srcs.span().start;
+        let mut out = Vec::new();
+        for s in srcs.get_ref().clone().into_vec() {
+            let quoted = ['\'', '"']
+                .iter()
+                .filter_map(|q| {
+                    let at = self.find_within(from, &format!("{q}{s}{q}"));
+                    (self.source[at..].starts_with(*q)).then_some(at + 1)
+                })
+                .min();
+            let at = quoted.unwrap_or_else(|| self.find_within(from, &s));
+            from = at + s.len();
+            out.push((at, s));
+        }
+        out
     }
 
     /// Best guess at where `needle` was written, searching from `from`; `from` if not found.
@@ -428,8 +573,48 @@ impl Compiler<'_> {
         self.source[from..].find(needle).map_or(from, |i| from + i)
     }
 
-    fn offset_of_table(&self, rule: &str) -> usize {
-        self.source.find(&format!(".{rule}]")).unwrap_or(0)
+    /// Where the table `[<prefix>.<name>]` starts; `fallback` if it is not found (an
+    /// inline table, a quoted name).
+    fn offset_of_table(&self, prefix: &str, name: &str, fallback: usize) -> usize {
+        self.source
+            .find(&format!("[{prefix}.{name}]"))
+            .unwrap_or(fallback)
+    }
+
+    /// Where `key = …` is written, searching from `from`; `from` if not found.
+    fn key_at(&self, from: usize, key: &str) -> usize {
+        let from = from.min(self.source.len());
+        let Some(rest) = self.source.get(from..) else {
+            return from;
+        };
+        let mut searched = 0;
+        while let Some(i) = rest[searched..].find(key) {
+            let at = searched + i;
+            let before_ok = at == 0
+                || rest[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_whitespace() || c == '{' || c == ',');
+            let after = rest[at + key.len()..].trim_start();
+            if before_ok && after.starts_with('=') {
+                return from + at;
+            }
+            searched = at + key.len();
+        }
+        from
+    }
+
+    /// Where the value of `key = …` starts, searching from `from`.
+    fn value_at(&self, from: usize, key: &str) -> usize {
+        let at = self.key_at(from, key);
+        let rest = &self.source[at..];
+        match rest.find('=') {
+            Some(eq) if at != from || rest.starts_with(key) => {
+                let after = &rest[eq + 1..];
+                at + eq + 1 + (after.len() - after.trim_start().len())
+            }
+            _ => at,
+        }
     }
 
     fn regex_at(&mut self, offset: usize, pattern: &str) -> Option<Regex> {
@@ -457,6 +642,90 @@ impl Compiler<'_> {
             }
         }
     }
+}
+
+/// Lines of every shape a dump has; a pattern matching all of them matches any line.
+const SAMPLE_LINES: [&str; 6] = [
+    "x",
+    "The council voted on Tuesday to close the bridge for repairs.",
+    "2021",
+    "Ünïcödé — «quoted», with punctuation!",
+    "MENU",
+    "   ",
+];
+
+/// How a serde message names where the problem is.
+enum Located {
+    /// At the key (`unknown field`).
+    Key(String),
+    /// At the value of the key.
+    Value(String),
+}
+
+/// A deserialiser's message in the author's words, and the key it is about.
+fn author_words(message: &str) -> (String, Option<Located>) {
+    let mut lines = message.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("").to_string();
+    let key = lines
+        .find_map(|l| l.strip_prefix("in `").and_then(|k| k.strip_suffix('`')))
+        .map(|k| k.rsplit('.').next().unwrap_or(k).to_string());
+    let quoted = |s: &str| s.split('`').nth(1).map(str::to_string);
+    if let Some(rest) = first.strip_prefix("unknown field ") {
+        let field = quoted(rest).unwrap_or_default();
+        let expected = rest
+            .split_once(", expected ")
+            .map(|(_, e)| e.replace("one of ", ""))
+            .unwrap_or_default();
+        let message = if expected.is_empty() {
+            format!("unknown key `{field}`")
+        } else {
+            format!("unknown key `{field}`: the keys here are {expected}")
+        };
+        return (message, Some(Located::Key(field)));
+    }
+    if let Some(rest) = first.strip_prefix("missing field ") {
+        let field = quoted(rest).unwrap_or_default();
+        return (format!("`{field}` is missing"), None);
+    }
+    if let Some(rest) = first.strip_prefix("unknown variant ") {
+        let value = quoted(rest).unwrap_or_default();
+        let expected = rest
+            .split_once(", expected ")
+            .map(|(_, e)| e.replace("one of ", ""))
+            .unwrap_or_default();
+        let what = key
+            .as_deref()
+            .map_or(String::new(), |k| format!("`{k}` = "));
+        return (
+            format!("{what}{value:?} is not allowed: use one of {expected}"),
+            key.map(Located::Value),
+        );
+    }
+    if let Some(rest) = first.strip_prefix("invalid type: ") {
+        let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        let what = key.as_deref().map_or(String::new(), |k| format!("`{k}` "));
+        return (
+            format!("{what}must be {expected}, not {got}"),
+            key.map(Located::Value),
+        );
+    }
+    (first, key.map(Located::Value))
+}
+
+/// The names of the generic set's removal rules (text and HTML), for `disable_generic`.
+fn generic_rule_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let parsed: RuleFile =
+            toml::from_str(super::GENERIC_RULES).expect("the built-in generic rules parse");
+        parsed
+            .text
+            .remove
+            .keys()
+            .chain(parsed.html.remove.keys())
+            .cloned()
+            .collect()
+    })
 }
 
 /// Whole-line anchoring: patterns match a complete trimmed line, never a prefix.

@@ -4,6 +4,7 @@
 //! types, and it checks everything it can (regexes, selectors, exactly one action per rule)
 //! so the cleaning code never meets an invalid rule.
 
+pub use super::model::Action;
 use crate::kind::Kind;
 use regex::{Regex, RegexSet};
 use scraper::Selector;
@@ -21,13 +22,27 @@ pub struct Site {
     pub min_fingerprints: usize,
     pub language: Option<String>,
     pub use_generic: bool,
+    /// The generic rules this site switched off (unqualified names).
+    pub disable_generic: Vec<String>,
+    /// The generic set less `disable_generic`, when the site disables any: the generic
+    /// layer this site's dumps are cleaned with (see [`Site::generic_layer`]).
+    pub own_generic: Option<Box<Site>>,
     pub text: TextRules,
     pub html: HtmlRules,
     pub must_contain: Vec<String>,
     pub must_not_contain: Vec<String>,
+    /// Problems that do not stop the rules from loading (`file:line:column: warning: …`).
+    pub warnings: Vec<super::RuleError>,
 }
 
 impl Site {
+    /// The generic layer under this site's rules: the shared set, less what the site
+    /// disables; `None` with `use_generic = false`.
+    pub fn generic_layer<'s>(&'s self, generic: &'s Site) -> Option<&'s Site> {
+        self.use_generic
+            .then(|| self.own_generic.as_deref().unwrap_or(generic))
+    }
+
     /// The names of all this site's removal rules, in file order (for dead-rule reports).
     pub fn rule_names(&self) -> Vec<&str> {
         self.text
@@ -71,36 +86,17 @@ pub struct TextRule {
     /// Qualified name: `site-id/rule-name`.
     pub name: String,
     pub kind: Kind,
-    pub action: TextAction,
-}
-
-/// What a text rule removes. Markers are whole-line regexes.
-#[derive(Debug)]
-pub enum TextAction {
-    /// Whole lines matching any of the patterns (they live in [`LineSet`]).
-    Lines,
-    /// From a `start` line to the next `end` line, inclusive.
-    Block {
-        start: Regex,
-        end: Regex,
-        max_lines: Option<usize>,
-    },
-    /// Everything after the marker (`keep_marker`) or from it (`!keep_marker`) to the end.
-    Tail {
-        marker: Regex,
-        keep_marker: bool,
-        min_position: f64,
-        last: bool,
-    },
-    /// Everything before the marker (`keep_marker`) or through it (`!keep_marker`).
-    Head {
-        marker: Regex,
-        keep_marker: bool,
-        max_position: f64,
-        last: bool,
-    },
-    /// The lines after the marker within its paragraph (up to the next blank line).
-    RestOfParagraph { marker: Regex, last: bool },
+    /// What it removes; markers are whole-line regexes, and the `line` patterns live in
+    /// [`LineSet`].
+    pub action: Action<Regex, ()>,
+    /// A block gives up when `end` is not within this many lines.
+    pub max_lines: usize,
+    /// `from`/`after` markers count from this fraction of the dump's lines on.
+    pub min_position: f64,
+    /// `before`/`through` markers count up to this fraction of the dump's lines.
+    pub max_position: f64,
+    /// Markers: the last match instead of the first.
+    pub last: bool,
 }
 
 /// Where the title, subtitle, authors and date are in text.
@@ -146,6 +142,8 @@ pub struct HtmlRules {
     pub content: Vec<Selector>,
     /// The `content` selectors as written in the rule file (what `explain` shows).
     pub content_sources: Vec<String>,
+    /// Where each of `content` was written: (line, column), for `check`'s warnings.
+    pub content_places: Vec<(usize, usize)>,
     pub remove: Vec<HtmlRule>,
     pub metadata: HtmlMetadata,
 }

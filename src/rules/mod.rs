@@ -19,6 +19,9 @@ use std::path::{Path, PathBuf};
 /// The built-in rules for boilerplate common across sites, in the same format as a site's.
 pub const GENERIC_RULES: &str = include_str!("generic.toml");
 
+/// The id of the built-in generic set, reserved: no rule file may take it.
+pub const GENERIC_ID: &str = "generic";
+
 /// What `site.file` says for the generic set.
 pub const GENERIC_FILE: &str = "<built-in generic.toml>";
 
@@ -35,6 +38,8 @@ pub struct RuleSet {
     /// For each pattern of `fingerprints`: a word or label many sites print, which never
     /// identifies a site on its own (see [`crate::learn::fingerprint`]).
     pub fingerprint_weak: Vec<bool>,
+    /// Problems that do not stop the rules from loading, every file's, in file order.
+    pub warnings: Vec<RuleError>,
 }
 
 impl RuleSet {
@@ -46,7 +51,23 @@ impl RuleSet {
     /// A rule set of `sites` (already compiled) and the generic rules. Fails only when all
     /// sites' fingerprints together exceed the regex size limit: an error, never a set
     /// that silently recognises no site.
-    pub fn from_sites(sites: Vec<Site>) -> Result<RuleSet, regex::Error> {
+    pub fn from_sites(mut sites: Vec<Site>) -> Result<RuleSet, regex::Error> {
+        for site in &mut sites {
+            if !site.disable_generic.is_empty() {
+                // Checked against the generic rules' names when the site was compiled.
+                let own = compile::compile_excluding(
+                    Path::new(GENERIC_FILE),
+                    GENERIC_RULES,
+                    true,
+                    &site.disable_generic,
+                )
+                .unwrap_or_else(|e| {
+                    panic!("built-in generic rules are invalid: {}", RuleErrors(e))
+                });
+                site.own_generic = Some(Box::new(own));
+            }
+        }
+        let warnings = sites.iter().flat_map(|s| s.warnings.clone()).collect();
         let mut patterns = Vec::new();
         let mut fingerprint_owner = Vec::new();
         for (s, site) in sites.iter().enumerate() {
@@ -69,6 +90,7 @@ impl RuleSet {
             fingerprints,
             fingerprint_owner,
             fingerprint_weak,
+            warnings,
         })
     }
 
@@ -79,24 +101,11 @@ impl RuleSet {
         let mut errors = Vec::new();
         for file in files {
             match load_file(&file) {
-                Ok(site) => {
-                    if let Some(other) = sites.iter().find(|s| s.id == site.id) {
-                        let other = other.file.as_deref().unwrap_or(Path::new("?"));
-                        errors.push(RuleError::file(
-                            &file,
-                            format!(
-                                "site id {:?} is already used by {}: ids must be unique",
-                                site.id,
-                                other.display()
-                            ),
-                        ));
-                    } else {
-                        sites.push(site);
-                    }
-                }
+                Ok(site) => sites.push(site),
                 Err(mut e) => errors.append(&mut e),
             }
         }
+        errors.extend(duplicate_ids(&sites));
         if !errors.is_empty() {
             return Err(RuleErrors(errors));
         }
@@ -112,6 +121,46 @@ impl RuleSet {
     pub fn site(&self, id: &str) -> Option<&Site> {
         self.sites.iter().find(|s| s.id == id)
     }
+}
+
+/// One error for each id two files share, naming both, on the file changed last: the
+/// older file was there first, and the newer one (a copy being edited, most likely) is
+/// the one to fix.
+fn duplicate_ids(sites: &[Site]) -> Vec<RuleError> {
+    let modified = |s: &Site| {
+        s.file
+            .as_deref()
+            .and_then(|f| std::fs::metadata(f).ok())
+            .and_then(|m| m.modified().ok())
+    };
+    let mut errors = Vec::new();
+    for (i, a) in sites.iter().enumerate() {
+        for b in &sites[i + 1..] {
+            if a.id != b.id {
+                continue;
+            }
+            // Ties (same second, or no times) blame the later name.
+            let (older, newer) = if modified(b) >= modified(a) {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            let path = |s: &Site| s.file.as_deref().unwrap_or(Path::new("?")).to_path_buf();
+            let source = std::fs::read_to_string(path(newer)).unwrap_or_default();
+            let at = source.find(&format!("{:?}", newer.id)).unwrap_or(0);
+            errors.push(RuleError::at(
+                &path(newer),
+                &source,
+                at,
+                format!(
+                    "site id {:?} is also the id of {}, and ids must be unique: give this file its own id (or delete one of the two files)",
+                    newer.id,
+                    path(older).display()
+                ),
+            ));
+        }
+    }
+    errors
 }
 
 /// Parses and compiles one rule file.
@@ -180,7 +229,7 @@ mod tests {
         let e = errors("[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\nfingerprint = []\n");
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(
-            e[0].starts_with("x.toml:5:1: unknown field `fingerprint`"),
+            e[0].starts_with("x.toml:5:1: [site]: unknown key `fingerprint`: the keys here are `id`, `name`, `hosts`, `fingerprints`"),
             "{e:?}"
         );
     }
@@ -225,9 +274,10 @@ mod tests {
             "[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\n\n[text.remove.x]\nkind = \"sahre\"\nline = 'x'\n",
         );
         assert!(
-            e[0].contains("x.toml:7:8: unknown variant `sahre`"),
+            e[0].starts_with("x.toml:7:8: rule `x`: `kind` = \"sahre\" is not allowed: use one of `navigation`, "),
             "{e:?}"
         );
+        assert!(e[0].contains("for example kind = \"share\""), "{e:?}");
     }
 
     #[test]
@@ -235,12 +285,146 @@ mod tests {
         let two = errors(
             "[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\n\n[text.remove.x]\nkind = \"share\"\nline = 'x'\nfrom = 'y'\n",
         );
-        assert!(two[0].contains("more than one"), "{two:?}");
+        assert!(
+            two[0].contains("rule `x`: the rule has both `line` and `from`"),
+            "{two:?}"
+        );
         let none = errors(
             "[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\n\n[text.remove.x]\nkind = \"share\"\n",
         );
         assert!(none[0].starts_with("x.toml:6:"), "{none:?}");
         assert!(none[0].contains("removes nothing"), "{none:?}");
+    }
+
+    #[test]
+    fn every_rule_with_a_problem_is_reported_in_one_run() {
+        let e = errors(
+            "[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\n\n\
+             [text.remove.one]\nkind = \"share\"\nlien = 'x'\n\n\
+             [text.remove.two]\nkind = \"sahre\"\nline = 'y'\n\n\
+             [text.remove.three]\nkind = \"share\"\nline = 'bad('\n\n\
+             [html.remove.four]\nkind = \"share\"\nselector = ['.ok', '.']\n\n\
+             [html.metadata]\ntitle = { selectr = 'h1' }\n",
+        );
+        assert_eq!(e.len(), 5, "{e:#?}");
+        assert!(
+            e[0].starts_with("x.toml:8:1: rule `one`: unknown key `lien`"),
+            "{e:?}"
+        );
+        assert!(
+            e[1].starts_with("x.toml:11:8: rule `two`: `kind` = \"sahre\""),
+            "{e:?}"
+        );
+        assert!(e[2].starts_with("x.toml:16:9: invalid regex"), "{e:?}");
+        assert!(
+            e[3].starts_with(
+                "x.toml:20:21: invalid CSS selector \".\": a `.` must be followed by a class name"
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e[4].starts_with("x.toml:23:") && e[4].contains("unknown key `selectr`"),
+            "{e:?}"
+        );
+        assert!(
+            !e.iter()
+                .any(|m| m.contains("untagged") || m.contains("Delim")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_selector_the_parser_chokes_on_is_an_error_not_a_crash() {
+        let e = errors(
+            "[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\n\n[html.remove.x]\nkind = \"other\"\nselector = 'class=byline'\n",
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("x.toml:8:13: invalid CSS selector"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn html_removals_take_a_list_of_selectors() {
+        let site = compile_str(
+            Path::new("x.toml"),
+            "[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\n\n[html.remove.x]\nkind = \"share\"\nselector = ['.share', 'aside.promo']\n",
+        )
+        .unwrap();
+        let doc = scraper::Html::parse_fragment(
+            "<div class=share></div><aside class=promo></aside><aside></aside>",
+        );
+        assert_eq!(doc.select(&site.html.remove[0].selector).count(), 2);
+    }
+
+    #[test]
+    fn rules_that_match_every_line_or_an_empty_one_are_warned_about() {
+        let site = compile_str(
+            Path::new("x.toml"),
+            "[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\n\n\
+             [text.remove.all]\nkind = \"other\"\nline = '.*'\n\n\
+             [text.remove.maybe]\nkind = \"other\"\nline = '(Share)?'\n\n\
+             [text.remove.fine]\nkind = \"share\"\nfrom = 'Comments'\nmax_lines = 3\n",
+        )
+        .unwrap();
+        let w: Vec<String> = site.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(w.len(), 3, "{w:#?}");
+        assert!(
+            w[0].starts_with(
+                "x.toml:8:9: warning: rule `all`: the pattern \".*\" matches every line"
+            ),
+            "{w:?}"
+        );
+        assert!(w[1].starts_with("x.toml:12:9: warning: rule `maybe`: the pattern \"(Share)?\" matches an empty line"), "{w:?}");
+        assert!(
+            w[2].contains("`max_lines` does nothing on a `from` rule"),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn the_generic_id_is_reserved_and_single_generic_rules_can_be_disabled() {
+        let e = errors("[site]\nid = \"generic\"\nname = \"G\"\nhosts = [\"g.com\"]\n");
+        assert!(
+            e[0].contains("reserved for the built-in generic rules"),
+            "{e:?}"
+        );
+        let e = errors("[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\ndisable_generic = [\"generic/no-such-rule\"]\n");
+        assert!(
+            e[0].starts_with("x.toml:5:20: disable_generic: there is no generic rule"),
+            "{e:?}"
+        );
+
+        let site = compile_str(
+            Path::new("x.toml"),
+            "[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\ndisable_generic = [\"generic/share-bar\"]\n",
+        )
+        .unwrap();
+        let rules = RuleSet::from_sites(vec![site]).unwrap();
+        let site = &rules.sites[0];
+        let own = site.generic_layer(&rules.generic).unwrap();
+        let names = |s: &Site| {
+            s.rule_names()
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        };
+        assert!(names(&rules.generic).contains(&"generic/share-bar".to_string()));
+        assert!(!names(own).contains(&"generic/share-bar".to_string()));
+        assert_eq!(names(own).len() + 1, names(&rules.generic).len());
+    }
+
+    #[test]
+    fn every_action_is_documented() {
+        let doc = include_str!("../../docs/rule-authoring.md");
+        for key in model::Action::<(), ()>::KEYS {
+            let first = key.split('`').next().unwrap();
+            assert!(
+                doc.contains(&format!("`{first} = ")),
+                "action `{key}` is missing from docs/rule-authoring.md"
+            );
+        }
     }
 
     #[test]
@@ -255,7 +439,30 @@ mod tests {
         let body = "[site]\nid = \"a\"\nname = \"A\"\nhosts = [\"a.com\"]\n";
         std::fs::write(dir.path().join("a.toml"), body).unwrap();
         std::fs::write(dir.path().join("b.toml"), body).unwrap();
+        // b.toml is the newer file: it is the one blamed, and the message names a.toml.
+        let older = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("a.toml"))
+            .unwrap()
+            .set_modified(older)
+            .unwrap();
         let e = RuleSet::load(dir.path()).unwrap_err();
-        assert!(e.to_string().contains("already used"), "{e}");
+        assert_eq!(e.0.len(), 1, "{e}");
+        let text = e.to_string();
+        assert!(
+            text.contains("b.toml:2:6: site id \"a\" is also the id of"),
+            "{e}"
+        );
+        assert!(text.contains("a.toml"), "{e}");
+        // Now a.toml is the newer one.
+        std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("b.toml"))
+            .unwrap()
+            .set_modified(older - std::time::Duration::from_secs(60))
+            .unwrap();
+        let e = RuleSet::load(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("a.toml:2:6: site id"), "{e}");
     }
 }

@@ -10,32 +10,87 @@
 use scraper::error::SelectorErrorKind;
 use scraper::Selector;
 
-/// Parses `selector`, or says why it is not one.
+/// Parses `selector`, or says why it is not one, in words a rule author can act on (the
+/// parser's own description is its internals, such as `ClassNeedsIdent(Delim('.'))`).
+/// This is the one place rule selectors are parsed: content roots, removals, metadata.
 pub fn parse(selector: &str) -> Result<Selector, String> {
-    crate::panics::catch(|| Selector::parse(selector).map_err(|e| reason(&e))).unwrap_or_else(
-        |panic| {
+    crate::panics::catch(|| Selector::parse(selector).map_err(|e| reason(selector, &e)))
+        .unwrap_or_else(|panic| {
             Err(format!(
-                "the selector parser failed on it ({panic}); write the selector differently"
+                "the selector parser failed on it ({panic}); write the selector differently, {EXAMPLE}"
             ))
-        },
-    )
+        })
 }
 
+/// Valid selectors, for messages about an invalid one.
+const EXAMPLE: &str = "e.g. 'div.byline', '#main article' or '[itemprop=\"author\"]'";
+
 /// The reason a selector was refused, built from the error's parts.
-fn reason(e: &SelectorErrorKind<'_>) -> String {
+fn reason(selector: &str, e: &SelectorErrorKind<'_>) -> String {
+    let trimmed = selector.trim_end();
     match e {
-        SelectorErrorKind::UnexpectedToken(t) => format!("unexpected {t:?}"),
-        SelectorErrorKind::EndOfLine => "the selector ends too early".into(),
-        SelectorErrorKind::InvalidAtRule(rule) => format!("invalid @-rule {rule:?}"),
-        SelectorErrorKind::InvalidAtRuleBody => "invalid @-rule body".into(),
-        SelectorErrorKind::QualRuleInvalid => "invalid qualified rule".into(),
-        SelectorErrorKind::ExpectedColonOnPseudoElement(t) => {
-            format!("expected `:` before a pseudo-element, found {t:?}")
+        SelectorErrorKind::EndOfLine if trimmed.ends_with('.') => {
+            "a `.` must be followed by a class name, e.g. '.byline'".into()
         }
-        SelectorErrorKind::ExpectedIdentityOnPseudoElement(t) => {
-            format!("expected a pseudo-element name, found {t:?}")
+        SelectorErrorKind::EndOfLine if trimmed.ends_with('#') => {
+            "a `#` must be followed by an id, e.g. '#main'".into()
         }
-        SelectorErrorKind::UnexpectedSelectorParseError(kind) => format!("{kind:?}"),
+        SelectorErrorKind::EndOfLine => format!(
+            "it ends too early (an unclosed `[` or `(`, or a combinator with nothing after it?); {EXAMPLE}"
+        ),
+        SelectorErrorKind::UnexpectedToken(t) => format!(
+            "{} is not CSS selector syntax here (to match an attribute, write [name=\"value\"]); {EXAMPLE}",
+            token(&format!("{t:?}"))
+        ),
+        SelectorErrorKind::InvalidAtRule(_)
+        | SelectorErrorKind::InvalidAtRuleBody
+        | SelectorErrorKind::QualRuleInvalid => {
+            format!("a selector names elements, not CSS rules; {EXAMPLE}")
+        }
+        SelectorErrorKind::ExpectedColonOnPseudoElement(_)
+        | SelectorErrorKind::ExpectedIdentityOnPseudoElement(_) => {
+            "a pseudo-element is written `::name`; copydesk matches elements, so leave it out"
+                .into()
+        }
+        SelectorErrorKind::UnexpectedSelectorParseError(kind) => {
+            let debug = format!("{kind:?}");
+            match debug.split('(').next().unwrap_or("") {
+                "ClassNeedsIdent" => {
+                    "a `.` must be followed by a class name, e.g. '.byline'".into()
+                }
+                "EmptySelector" => format!("it is empty (a stray comma?); {EXAMPLE}"),
+                "DanglingCombinator" => {
+                    "a combinator (`>`, `+`, `~`) needs a selector on both sides, e.g. 'article > p'"
+                        .into()
+                }
+                "UnsupportedPseudoClassOrElement" => format!(
+                    "{} is not a pseudo-class copydesk knows; match by tag, class, id or attribute, {EXAMPLE}",
+                    token(&debug)
+                ),
+                "NoQualifiedNameInAttributeSelector"
+                | "UnexpectedTokenInAttributeSelector"
+                | "ExpectedBarInAttr"
+                | "BadValueInAttr"
+                | "InvalidQualNameInAttr" => {
+                    "an attribute test is written [name] or [name=\"value\"], e.g. '[itemprop=\"author\"]'"
+                        .into()
+                }
+                _ => format!("it is not a valid CSS selector; {EXAMPLE}"),
+            }
+        }
+    }
+}
+
+/// The token inside a parser value's debug form (`Delim('=')` → "`=`").
+fn token(debug: &str) -> String {
+    let inner = debug.rsplit('(').next().unwrap_or(debug);
+    let bare = inner
+        .trim_end_matches(')')
+        .trim_matches(|c| c == '\'' || c == '"');
+    if bare.is_empty() {
+        "something".into()
+    } else {
+        format!("`{bare}`")
     }
 }
 
@@ -60,7 +115,14 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad:?} parsed");
         }
         let e = parse("class=byline").unwrap_err();
-        assert!(e.contains("Delim('=')"), "{e}");
+        assert!(e.starts_with("`=` is not CSS selector syntax here"), "{e}");
+        for bad in ["div.", ".", "div..x", "a >"] {
+            let e = parse(bad).unwrap_err();
+            assert!(
+                !e.contains("Delim") && !e.contains("Ident("),
+                "{bad:?}: {e}"
+            );
+        }
         assert!(parse(".byline, article > p").is_ok());
     }
 }

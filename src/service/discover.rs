@@ -39,9 +39,10 @@ pub struct Stamp {
     pub modified: Option<SystemTime>,
 }
 
-/// Whether an inbox file name can be a dump. Dotfiles and the usual temporary names
+/// Whether an inbox file name can be a finished dump (any extension: the sender chose it,
+/// and the content decides the format). Dotfiles and the usual temporary names
 /// (`*.tmp`, `*.part`, `.#*` editor locks, `*~` backups) are a sender's work in progress.
-pub fn is_dump_name(name: &str) -> bool {
+pub fn is_inbox_candidate(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     !(name.is_empty()
         || name.starts_with('.')
@@ -83,7 +84,7 @@ pub fn is_inbox_dump(inbox: &Path, path: &Path) -> bool {
     path.parent() == Some(inbox)
         && path
             .file_name()
-            .is_some_and(|n| is_dump_name(&n.to_string_lossy()))
+            .is_some_and(|n| is_inbox_candidate(&n.to_string_lossy()))
 }
 
 /// Lists the dumps at the top level of `inbox`, skipping the names in `known`, stopping
@@ -97,7 +98,7 @@ pub fn scan(
     for entry in std::fs::read_dir(inbox)? {
         let Ok(entry) = entry else { continue };
         let name = entry.file_name();
-        if !is_dump_name(&name.to_string_lossy()) {
+        if !is_inbox_candidate(&name.to_string_lossy()) {
             continue;
         }
         let path = inbox.join(&name);
@@ -237,10 +238,10 @@ mod tests {
         for name in [
             ".x.txt", ".#x.txt", "x.tmp", "x.TMP", "x.part", "x.txt~", "",
         ] {
-            assert!(!is_dump_name(name), "{name}");
+            assert!(!is_inbox_candidate(name), "{name}");
         }
         for name in ["x.txt", "page.html", "env.json", "noext", "tmp.txt"] {
-            assert!(is_dump_name(name), "{name}");
+            assert!(is_inbox_candidate(name), "{name}");
         }
     }
 

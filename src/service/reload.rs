@@ -80,11 +80,19 @@ pub struct Reloader {
     pub last_error: Option<String>,
 }
 
+/// Rule warnings go to the log each time the rules are loaded: they do not stop loading.
+fn log_warnings(rules: &RuleSet) {
+    for w in &rules.warnings {
+        tracing::warn!("{w}");
+    }
+}
+
 impl Reloader {
     /// Loads the rules for the first time; errors here stop the service from starting.
     pub fn start(dir: &Path) -> Result<Reloader, crate::rules::RuleErrors> {
         let tried = fingerprint(dir);
         let rules = RuleSet::load(dir)?;
+        log_warnings(&rules);
         Ok(Reloader {
             dir: dir.to_path_buf(),
             current: Current(Arc::new(RwLock::new(Arc::new(Loaded::new(rules))))),
@@ -114,6 +122,7 @@ impl Reloader {
         });
         match loaded {
             Ok(rules) => {
+                log_warnings(&rules);
                 let loaded = Loaded::new(rules);
                 tracing::info!(
                     rules = %self.dir.display(),
