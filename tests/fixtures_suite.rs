@@ -29,9 +29,38 @@ fn shipped_rules_pass_their_fixtures() {
 
     let paint = Paint::new(false);
     eprint!("{}", runner::render_warnings(&report, paint));
-    if report.results.is_empty() {
-        println!("fixture suite: 0 fixtures under tests/fixtures (nothing to check yet)");
+    // A suite with nothing in it proves nothing: every shipped site needs a fixture, and
+    // an HTML page, a JSON envelope and a page no site claims must be among them.
+    assert!(
+        !report.results.is_empty(),
+        "no fixtures under tests/fixtures: the suite would check nothing"
+    );
+    let fixture_sites: Vec<&str> = report
+        .results
+        .iter()
+        .map(|r| r.fixture.site.as_str())
+        .collect();
+    for site in &engine.rules().sites {
+        assert!(
+            fixture_sites.contains(&site.id.as_str()),
+            "rules/{}.toml has no fixture: add a dump of the site to tests/fixtures/{}/ and bless its snapshot",
+            site.id,
+            site.id
+        );
     }
+    for (ext, what) in [("html", "an HTML page"), ("json", "a JSON envelope")] {
+        assert!(
+            report
+                .results
+                .iter()
+                .any(|r| r.fixture.input.extension().is_some_and(|e| e == ext)),
+            "no fixture is {what} (.{ext})"
+        );
+    }
+    assert!(
+        report.results.iter().any(|r| r.fixture.expects_generic()),
+        "no fixture in tests/fixtures/generic/: nothing checks the generic clean-up"
+    );
     let mut failures = String::new();
     for r in report.results.iter().filter(|r| !r.passed()) {
         let file = engine

@@ -215,13 +215,7 @@ fn whole_fixture_folders_at_once_give_one_json_line_per_dump() {
     let dumps = folders
         .iter()
         .flat_map(|f| std::fs::read_dir(repo().join(f)).unwrap())
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "txt")
-        })
+        .filter(|e| copydesk::input::has_dump_extension(&e.as_ref().unwrap().path()))
         .count();
     assert_eq!(articles.len(), dumps);
     for a in &articles {
