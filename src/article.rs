@@ -22,6 +22,11 @@ pub struct Article {
     pub word_count: usize,
     /// The body only: paragraphs separated by one blank line.
     pub text: String,
+    /// The same body as Markdown: a page's headings, lists, block quotes, tables, code and
+    /// links kept (a text dump has no markup: its paragraphs as they are). This is the
+    /// Markdown output's body.
+    #[serde(default)]
+    pub markdown: String,
     pub source: Source,
     pub rule: RuleRef,
     /// Everything cut from the dump, in order, and the rule that cut it.

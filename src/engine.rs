@@ -145,6 +145,11 @@ impl Engine {
         cleaned: clean::Cleaned,
     ) -> Article {
         let body = cleaned.paragraphs.join("\n\n");
+        let url = url.or(cleaned.metadata.url.clone());
+        let markdown = match &cleaned.structure {
+            Some(structure) => structure.markdown(url.as_deref()),
+            None => body.clone(),
+        };
         let meta = cleaned.metadata;
         let language = site
             .and_then(|s| s.language.clone())
@@ -160,10 +165,11 @@ impl Engine {
                 name: s.name.clone(),
             }),
             generic: site.is_none(),
-            url: url.or(meta.url),
+            url,
             language,
             word_count: word_count(&body),
             text: body,
+            markdown,
             source: Source {
                 path: dump.path.display().to_string(),
                 sha256: dump.sha256,

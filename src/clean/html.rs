@@ -9,6 +9,7 @@
 //! Every walk here is iterative: a page nested 100,000 levels deep must not overflow the
 //! stack.
 
+use super::structure::{Role, Shape, Shaper};
 use crate::article::Removal;
 use crate::kind::Kind;
 use crate::normalize::collapse_spaces;
@@ -36,6 +37,8 @@ pub struct Extract {
     pub removed_at: Vec<usize>,
     /// The blocks of `text` (by index) that were headings (`h1`–`h6`).
     pub headings: Vec<usize>,
+    /// The structure of each block of `text`, in order (see `clean::structure`).
+    pub shapes: Vec<Shape>,
 }
 
 /// How an HTML page's content root was chosen: what `explain` shows and what drift
@@ -271,6 +274,7 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
     let mut kept_before = Vec::with_capacity(all.len() + 1);
     let mut kept = Vec::new();
     let mut headings = Vec::new();
+    let mut shapes = Vec::new();
     let mut link_lists = Vec::new();
     for block in all {
         kept_before.push(kept.len());
@@ -284,10 +288,11 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
                 },
             ));
         } else {
-            if block.heading {
+            if matches!(block.shape.role, Role::Heading(_)) {
                 headings.push(kept.len());
             }
             kept.push(block.text);
+            shapes.push(block.shape);
         }
     }
     kept_before.push(kept.len());
@@ -323,6 +328,7 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
         root_node: Some(root.id()),
         removed_at,
         headings,
+        shapes,
     }
 }
 
@@ -415,8 +421,8 @@ struct Block {
     text: String,
     /// Non-space characters inside `<a>` elements.
     link_chars: usize,
-    /// Ended by the close of an `h1`–`h6`.
-    heading: bool,
+    /// What the block was in the markup (heading, list item…), for the Markdown body.
+    shape: Shape,
 }
 
 /// Elements to find during a walk, and where each was found: (element, blocks before it).
@@ -430,18 +436,20 @@ fn blocks(root: ElementRef, skip: &HashSet<NodeId>, mut marks: Option<Marks>) ->
     let mut buf = String::new();
     let mut link_chars = 0usize;
     let mut in_link = 0usize;
-    let flush = |buf: &mut String, link_chars: &mut usize, out: &mut Vec<Block>, heading| {
-        let text = collapse_spaces(buf);
-        if !text.is_empty() {
-            out.push(Block {
-                text,
-                link_chars: *link_chars,
-                heading,
-            });
-        }
-        buf.clear();
-        *link_chars = 0;
-    };
+    let mut shaper = Shaper::default();
+    let flush =
+        |buf: &mut String, link_chars: &mut usize, shaper: &mut Shaper, out: &mut Vec<Block>| {
+            let text = collapse_spaces(buf);
+            if let Some(shape) = shaper.block(!text.is_empty()) {
+                out.push(Block {
+                    text,
+                    link_chars: *link_chars,
+                    shape,
+                });
+            }
+            buf.clear();
+            *link_chars = 0;
+        };
     let mut edges = root.traverse();
     while let Some(edge) = edges.next() {
         match edge {
@@ -458,31 +466,38 @@ fn blocks(root: ElementRef, skip: &HashSet<NodeId>, mut marks: Option<Marks>) ->
                 match node.value() {
                     Node::Text(t) => {
                         buf.push_str(t);
+                        shaper.text(t);
                         if in_link > 0 {
                             link_chars += t.chars().filter(|c| !c.is_whitespace()).count();
                         }
                     }
-                    Node::Element(e) if is_block(e.name()) => {
-                        flush(&mut buf, &mut link_chars, &mut out, false)
+                    Node::Element(e) => {
+                        if is_block(e.name()) {
+                            flush(&mut buf, &mut link_chars, &mut shaper, &mut out);
+                        } else if e.name() == "img" {
+                            buf.push(' ');
+                            shaper.text(" ");
+                        } else if e.name() == "a" {
+                            in_link += 1;
+                        }
+                        shaper.open(e);
                     }
-                    Node::Element(e) if e.name() == "img" => buf.push(' '),
-                    Node::Element(e) if e.name() == "a" => in_link += 1,
                     _ => {}
                 }
             }
             ego_tree::iter::Edge::Close(node) => {
                 if let Node::Element(e) = node.value() {
                     if is_block(e.name()) {
-                        let heading = matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
-                        flush(&mut buf, &mut link_chars, &mut out, heading);
+                        flush(&mut buf, &mut link_chars, &mut shaper, &mut out);
                     } else if e.name() == "a" {
                         in_link = in_link.saturating_sub(1);
                     }
+                    shaper.close(e);
                 }
             }
         }
     }
-    flush(&mut buf, &mut link_chars, &mut out, false);
+    flush(&mut buf, &mut link_chars, &mut shaper, &mut out);
     out
 }
 

@@ -9,6 +9,7 @@ pub mod heuristics;
 pub mod html;
 pub mod rules;
 pub mod sheet;
+pub mod structure;
 
 use crate::article::Removal;
 use crate::metadata::{self, Metadata};
@@ -23,6 +24,9 @@ pub struct Cleaned {
     pub metadata: Metadata,
     /// How an HTML page's content root was chosen (`None` for text).
     pub content_root: Option<html::ContentRoot>,
+    /// A page's kept blocks with their structure, for the Markdown body (`None` for text
+    /// dumps, whose Markdown is their paragraphs).
+    pub structure: Option<structure::Structured>,
 }
 
 /// How a dump was cleaned, line by line: what `copydesk explain` shows. Only built when
@@ -79,6 +83,7 @@ pub fn text_traced(
         removed: sheet.removals(),
         metadata,
         content_root: None,
+        structure: None,
     }
 }
 
@@ -142,6 +147,7 @@ pub fn html_traced(
             .map(|root| html::outside_root(doc, root))
             .unwrap_or_default();
     }
+    let structure = structure::Structured::new(extract.shapes, &sheet, structure::base_href(doc));
     let mut removed = extract.removed;
     removed.extend(sheet.removals());
     Cleaned {
@@ -149,6 +155,7 @@ pub fn html_traced(
         removed,
         metadata: page_meta.or(text_meta),
         content_root: Some(extract.root),
+        structure,
     }
 }
 

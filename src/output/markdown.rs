@@ -1,4 +1,5 @@
-//! Markdown with TOML front matter: `+++`, the metadata, `+++`, a blank line, the body.
+//! Markdown with TOML front matter: `+++`, the metadata, `+++`, a blank line, the body
+//! (the article's `markdown`: its structure kept).
 //!
 //! Every field is proper TOML, and no content can end the front matter early: a reader
 //! (ours, or a static-site generator) finds the closing fence as the first line that is
@@ -11,7 +12,8 @@ use crate::article::Article;
 
 const FENCE: &str = "+++";
 
-/// Renders an article; the body goes after the front matter instead of in a `text` key.
+/// Renders an article; the Markdown body goes after the front matter instead of in the
+/// `text` and `markdown` keys.
 pub fn render_markdown(article: &Article) -> String {
     let value = serde_json::to_value(article).expect("articles always serialise");
     let mut table = match json_to_toml(value) {
@@ -19,9 +21,10 @@ pub fn render_markdown(article: &Article) -> String {
         _ => unreachable!("an article serialises to an object"),
     };
     table.remove("text");
+    table.remove("markdown");
     let front = toml::to_string(&table).expect("front matter always serialises");
     let front = no_fence_inside(front);
-    let mut out = String::with_capacity(front.len() + article.text.len() + 16);
+    let mut out = String::with_capacity(front.len() + article.markdown.len() + 16);
     out.push_str(FENCE);
     out.push('\n');
     out.push_str(&front);
@@ -30,7 +33,7 @@ pub fn render_markdown(article: &Article) -> String {
     }
     out.push_str(FENCE);
     out.push_str("\n\n");
-    out.push_str(&article.text);
+    out.push_str(&article.markdown);
     out.push('\n');
     out
 }
@@ -74,7 +77,9 @@ impl toml_edit::visit_mut::VisitMut for OneLineFences {
     }
 }
 
-/// Reads back what [`render_markdown`] wrote (for snapshot tests and tools).
+/// Reads back what [`render_markdown`] wrote (for snapshot tests and tools). The file holds
+/// one body, the Markdown: it comes back as both `markdown` and `text` (the same for a text
+/// dump; for a page, `text` then has the Markdown's markup).
 pub fn parse_markdown(s: &str) -> Result<Article, String> {
     let rest = s
         .strip_prefix("+++\n")
@@ -88,6 +93,7 @@ pub fn parse_markdown(s: &str) -> Result<Article, String> {
         .trim_end_matches('\n');
     let mut table: toml::Table = toml::from_str(front).map_err(|e| e.to_string())?;
     table.insert("text".into(), toml::Value::String(body.to_string()));
+    table.insert("markdown".into(), toml::Value::String(body.to_string()));
     let json = serde_json::to_value(&table).map_err(|e| e.to_string())?;
     let mut json = json;
     // TOML has no null: absent optional fields come back as null.
