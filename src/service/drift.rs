@@ -432,6 +432,7 @@ mod tests {
             language: None,
             word_count: words,
             text: String::new(),
+            markdown: String::new(),
             source: Source {
                 path: "x".into(),
                 sha256: "0".into(),
