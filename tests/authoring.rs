@@ -303,7 +303,9 @@ fn explain_marks_removed_lines_in_the_terminal_and_the_html_report() {
         "{t}"
     );
     assert!(
-        t.contains("  title      Council votes to close the old bridge\n"),
+        t.contains(
+            "  title      Council votes to close the old bridge  [from acme/metadata.title]\n"
+        ),
         "{t}"
     );
     assert!(
@@ -334,7 +336,10 @@ fn explain_marks_removed_lines_in_the_terminal_and_the_html_report() {
     assert!(page.contains("<del class=\"k-newsletter\">Get the Acme briefing in your inbox.</del>"));
     assert!(page.contains("<del class=\"k-masthead\">Acme Daily</del>"));
     assert!(page.contains("<h2>Legend</h2>"));
-    assert!(page.contains("<tr><th>title</th><td>Council votes to close the old bridge</td></tr>"));
+    assert!(page.contains(
+        "<tr><th>title</th><td>Council votes to close the old bridge</td>\
+         <td class=\"from\">acme/metadata.title</td></tr>"
+    ));
     assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more"));
     assert!(
         !page.contains("<script"),

@@ -379,10 +379,21 @@ fn a_site_without_rules_gets_a_proposal_that_applies_only_once_accepted() {
     );
 
     // Accepted, it moves into the rules and the running service picks it up.
-    let accepted =
-        copydesk::authoring::proposals::accept(&svc.path("rules"), &svc.path("fixtures"), id)
-            .unwrap();
-    assert!(accepted.rule_file.is_file());
+    let (code, out) = svc.copydesk(&[
+        "learn",
+        "--accept",
+        id,
+        "--out",
+        "rules",
+        "--fixtures",
+        "fixtures",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(svc.path(&format!("rules/{id}.toml")).is_file(), "{out}");
+    assert!(!proposal.exists());
+    let (code, out) = svc.copydesk(&["learn", "--accept", id, "--out", "rules"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains(&format!("no proposal \"{id}\"")), "{out}");
     svc.wait("the rules are reloaded", || {
         svc.status().is_some_and(|s| s["rules"]["sites"] == 1)
     });

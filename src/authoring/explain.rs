@@ -120,6 +120,26 @@ impl Explanation {
             .map(|c| c.rule.as_str())
     }
 
+    /// Where a metadata row's value came from: the page's markup (a site rule, JSON-LD, a
+    /// `<meta>` tag…), or the text rule that moved its line into the metadata.
+    pub fn metadata_source(&self, label: &str) -> Option<String> {
+        if let Some((_, place)) = self
+            .trace
+            .metadata_sources
+            .iter()
+            .find(|(f, _)| *f == label)
+        {
+            return Some(place.clone());
+        }
+        let kind = match label {
+            "title" => Kind::Title,
+            "subtitle" => Kind::Subtitle,
+            "authors" | "published" => Kind::Byline,
+            _ => return None,
+        };
+        self.metadata_rule(kind).map(str::to_string)
+    }
+
     /// The metadata as label/value rows (`None`: not found).
     pub fn metadata_rows(&self) -> Vec<(&'static str, Option<String>)> {
         let a = &self.article;
@@ -241,8 +261,12 @@ pub fn render_terminal(e: &Explanation, paint: Paint) -> String {
 
     out.push_str(&format!("\n{}\n", paint.bold("metadata")));
     for (label, value) in e.metadata_rows() {
+        let from = match (&value, e.metadata_source(label)) {
+            (Some(_), Some(source)) => paint.dim(&format!("  [from {source}]")),
+            _ => String::new(),
+        };
         let value = value.unwrap_or_else(|| paint.dim("(not found)"));
-        out.push_str(&format!("  {label:<10} {value}\n"));
+        out.push_str(&format!("  {label:<10} {value}{from}\n"));
     }
 
     if let Some(root) = e.root_line() {
@@ -406,7 +430,10 @@ pub(crate) mod tests {
             out.contains("site:  acme (Acme), recognised by 1 fingerprint"),
             "{out}"
         );
-        assert!(out.contains("  title      A headline here\n"), "{out}");
+        assert!(
+            out.contains("  title      A headline here  [from acme/metadata.title]\n"),
+            "{out}"
+        );
         assert!(
             out.contains("  5 - Get the <Acme> letter  [newsletter: acme/promo]\n"),
             "{out}"
@@ -463,6 +490,7 @@ pub(crate) mod tests {
         assert!(first < promo && promo < second, "{out}");
         assert!(out.contains("1 element removed from the markup"), "{out}");
         assert_eq!(e.trace.headings, [0], "{:?}", e.trace.lines);
+        assert!(out.contains("  url        https://acme.test/a\n"), "{out}");
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub struct Request<'a> {
     pub rules_dir: &'a Path,
     /// Where `<id>/` with fixtures goes.
     pub fixtures_dir: &'a Path,
+    /// The rules in force: the new site's fingerprints must not be other sites'.
+    pub rules_in_force: &'a Path,
 }
 
 /// Something that writes a rule file and fixtures from a site's dumps.
@@ -48,22 +50,28 @@ pub trait Learner: Send + Sync + std::fmt::Debug {
     fn learn(&self, request: &Request) -> Result<(), String>;
 }
 
-/// The learner behind `copydesk learn`.
+/// The learner behind `copydesk learn` ([`crate::learn`]).
 #[derive(Debug, Default)]
 pub struct SiteLearner;
 
 impl Learner for SiteLearner {
     fn learn(&self, request: &Request) -> Result<(), String> {
-        let hosts: Vec<String> = request.host.map(str::to_string).into_iter().collect();
-        super::scaffold::scaffold(&super::scaffold::NewSite {
-            id: request.id,
-            name: None,
-            hosts: &hosts,
-            dumps: request.dumps,
-            rules_dir: request.rules_dir,
-            fixtures_dir: request.fixtures_dir,
-        })
-        .map(|_| ())
+        let dumps = request
+            .dumps
+            .iter()
+            .map(|d| crate::input::read(d).map_err(|e| e.to_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut options = crate::learn::LearnOptions {
+            hosts: request.host.map(str::to_string).into_iter().collect(),
+            ..Default::default()
+        };
+        if let Ok(rules) = RuleSet::load(request.rules_in_force) {
+            options.add_other_rules(&rules, request.id);
+        }
+        let learned =
+            crate::learn::learn(request.id, &dumps, &options).map_err(|e| e.to_string())?;
+        crate::learn::write(&learned, request.rules_dir, request.fixtures_dir, true)?;
+        Ok(())
     }
 }
 
@@ -81,7 +89,7 @@ pub fn write(
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging)
         .map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
-    let result = stage(learner, &staging, id, host, dumps).and_then(|()| {
+    let result = stage(learner, rules, &staging, id, host, dumps).and_then(|()| {
         let file = proposed.join(format!("{id}.toml"));
         let fixtures = proposed.join(id);
         let _ = std::fs::remove_dir_all(&fixtures);
@@ -97,6 +105,7 @@ pub fn write(
 /// snapshots with the proposed rules.
 fn stage(
     learner: &dyn Learner,
+    rules: &Path,
     staging: &Path,
     id: &str,
     host: Option<&str>,
@@ -108,6 +117,7 @@ fn stage(
         dumps,
         rules_dir: staging,
         fixtures_dir: staging,
+        rules_in_force: rules,
     })?;
     let found = fixtures::discover(staging, &[id.to_string()])
         .map_err(|e| format!("cannot list the proposed fixtures: {e}"))?;

@@ -33,7 +33,7 @@ body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;m
 h1{font-size:1.4em;margin:0 0 .2em}h2{font-size:1.1em;margin:1.6em 0 .5em;border-bottom:1px solid #ddd}
 .sub{color:#555;margin:.1em 0}.sub code{background:#f3f3f3;padding:0 .3em}
 table.meta{border-collapse:collapse}table.meta th{text-align:left;padding:.2em 1em .2em 0;color:#555;font-weight:600;vertical-align:top}
-table.meta td{padding:.2em 0}.none{color:#999;font-style:italic}
+table.meta td{padding:.2em 0}table.meta td.from{padding-left:1.5em;color:#777;font-size:.85em}.none{color:#999;font-style:italic}
 ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.4em 1.2em}
 .sw{display:inline-block;width:.9em;height:.9em;border-radius:2px;margin-right:.35em;vertical-align:-.1em}
 .dump{font:13px/1.55 ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace;border:1px solid #ddd;border-radius:4px}
@@ -120,11 +120,15 @@ fn legend(h: &mut String, e: &Explanation) {
 fn metadata(h: &mut String, e: &Explanation) {
     h.push_str("<h2>Metadata</h2>\n<table class=\"meta\">\n");
     for (label, value) in e.metadata_rows() {
+        let from = match (&value, e.metadata_source(label)) {
+            (Some(_), Some(source)) => format!("<td class=\"from\">{}</td>", escape(&source)),
+            _ => String::new(),
+        };
         let value = match value {
             Some(v) => escape(&v),
             None => "<span class=\"none\">not found</span>".to_string(),
         };
-        let _ = writeln!(h, "<tr><th>{label}</th><td>{value}</td></tr>");
+        let _ = writeln!(h, "<tr><th>{label}</th><td>{value}</td>{from}</tr>");
     }
     h.push_str("</table>\n");
 }
@@ -261,7 +265,9 @@ mod tests {
         assert!(page.contains("<span class=\"tag k-newsletter\">newsletter · acme/promo</span>"));
         assert!(page.contains("<span class=\"moved k-title\">A headline here</span>"));
         assert!(page.contains("Body text of the story, with words &amp; more."));
-        assert!(page.contains("<tr><th>title</th><td>A headline here</td></tr>"));
+        assert!(page.contains(
+            "<tr><th>title</th><td>A headline here</td><td class=\"from\">acme/metadata.title</td></tr>"
+        ));
         assert!(page.contains("<del class=\"k-comments\">comments</del> removed (2 lines)"));
         for external in ["<link", "<script", "src=", "@import", "url("] {
             assert!(!page.contains(external), "page loads {external}");

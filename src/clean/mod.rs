@@ -52,6 +52,8 @@ pub struct Trace {
     pub content_root: Option<html::ContentRoot>,
     /// The page's text blocks outside the content root.
     pub outside: Vec<String>,
+    /// Where each metadata value read from the page's markup was found (field, place).
+    pub metadata_sources: Vec<(&'static str, String)>,
 }
 
 /// Cleans plain text with `site`'s rules (if any), then the generic ones.
@@ -142,6 +144,7 @@ pub fn html_traced(
             })
             .collect();
         trace.content_root = Some(extract.root.clone());
+        trace.metadata_sources = metadata::provenance::html(doc, site, &page_meta);
         trace.outside = extract
             .root_node
             .map(|root| html::outside_root(doc, root))

@@ -1,7 +1,7 @@
 //! `copydesk learn`: learn a site's rule file and fixtures from two or more of its dumps.
 
 use super::{OK, USAGE};
-use copydesk::authoring::fixtures;
+use copydesk::authoring::{fixtures, proposals};
 use copydesk::input;
 use copydesk::learn::{self, LearnOptions};
 use std::path::{Path, PathBuf};
@@ -11,6 +11,10 @@ pub struct Args {
     /// The site's id: lowercase letters, digits, '-' or '_' (the rule file is ID.toml).
     #[arg(long, value_name = "ID")]
     site: Option<String>,
+    /// Apply the service's proposal ID: move OUT/proposed/ID.toml into OUT and its
+    /// fixtures into FIXTURES/ID/ (nothing is overwritten; `copydesk status` lists them).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["site", "dumps", "force"])]
+    accept: Option<String>,
     /// The rules folder the rule file is written to; the other sites' rule files in it are
     /// read so fingerprints stay specific to this site.
     #[arg(long, value_name = "DIR", default_value = "rules")]
@@ -34,6 +38,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
+    if let Some(id) = &args.accept {
+        return accept(&args, id);
+    }
     let Some(site) = args.site.as_deref() else {
         eprintln!("copydesk: learn needs --site ID (e.g. `copydesk learn --site acme a.html b.html c.html`)");
         return USAGE;
@@ -104,6 +111,26 @@ pub fn run(args: Args) -> u8 {
         written.rule_file.display()
     );
     OK
+}
+
+/// `--accept ID`: a proposal moved into the rules and fixtures folders.
+fn accept(args: &Args, id: &str) -> u8 {
+    match proposals::accept(&args.out, &args.fixtures, id) {
+        Ok(done) => {
+            println!("moved the proposal into {}", done.rule_file.display());
+            for f in &done.fixtures {
+                println!("moved {} (and its snapshot)", f.display());
+            }
+            println!(
+                "\nnext: `copydesk test {id}`; a running service picks the rule file up by itself"
+            );
+            OK
+        }
+        Err(e) => {
+            eprintln!("copydesk: {e}");
+            USAGE
+        }
+    }
 }
 
 /// Every other site's fixture dumps, as lines no fingerprint of `site` may be.

@@ -116,7 +116,7 @@ fn text_of(doc: &Html, selector: &Selector) -> Option<String> {
         .find(|t| !t.is_empty() && t.chars().count() <= 300)
 }
 
-fn values(doc: &Html, source: &HtmlSource) -> Vec<String> {
+pub(crate) fn values(doc: &Html, source: &HtmlSource) -> Vec<String> {
     match source {
         HtmlSource::Meta(key) => meta(doc, key).into_iter().collect(),
         HtmlSource::Selector { selector, attr } => doc
@@ -145,7 +145,7 @@ fn all(doc: &Html, sources: &[HtmlSource]) -> Vec<String> {
 }
 
 /// The page's JSON-LD article object, if it has one.
-fn json_ld(doc: &Html) -> Option<Value> {
+pub(crate) fn json_ld(doc: &Html) -> Option<Value> {
     let mut fallback = None;
     for script in doc.select(selector!("script[type='application/ld+json']")) {
         let text: String = script.text().collect();
@@ -185,14 +185,14 @@ fn is_article_type(t: &str) -> bool {
     t.ends_with("Article") || t == "BlogPosting" || t == "Report" || t == "LiveBlogPosting"
 }
 
-fn str_field(v: &Value, key: &str) -> Option<String> {
+pub(crate) fn str_field(v: &Value, key: &str) -> Option<String> {
     v.get(key)
         .and_then(Value::as_str)
         .map(collapse_spaces)
         .filter(|s| !s.is_empty())
 }
 
-fn ld_authors(v: &Value) -> Vec<String> {
+pub(crate) fn ld_authors(v: &Value) -> Vec<String> {
     let names = |a: &Value| -> Option<String> {
         match a {
             Value::String(s) => Some(s.clone()),
@@ -215,7 +215,7 @@ fn ld_authors(v: &Value) -> Vec<String> {
 }
 
 /// "Headline | Site Name" and "Headline - Site" → "Headline" (only for a short tail).
-fn strip_site_suffix(title: &str) -> String {
+pub(crate) fn strip_site_suffix(title: &str) -> String {
     for sep in [" | ", " – ", " — ", " - "] {
         if let Some(i) = title.rfind(sep) {
             let tail = &title[i + sep.len()..];

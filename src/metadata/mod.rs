@@ -6,6 +6,7 @@
 
 pub mod date;
 pub mod html;
+pub mod provenance;
 pub mod text;
 
 /// Metadata found so far; `None`/empty means not found.
