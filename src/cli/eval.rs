@@ -1,34 +1,42 @@
-//! `copydesk eval`: accuracy (and engine speed) on a benchmark corpus with ground truth.
+//! `copydesk eval`: accuracy (and engine speed) on benchmark corpora with ground truth.
 
 use super::{load_rules, OK, SOME_FAILED, USAGE};
+use copydesk::eval::corpus::{Layout, Page};
+use copydesk::eval::report::{PageResult, Summary};
 use copydesk::eval::{self, corpus, report, Mode};
 use copydesk::{Engine, RuleSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The corpus folder (html/ID.html.gz + ground-truth/ID.json). Default:
-    /// $COPYDESK_CORPUS, else ../shared/corpus/wcxb-dev-articles.
+    /// One corpus folder: WCXB (html/ID.html.gz + ground-truth/ID.json) or fundus-dev
+    /// (pages/ID.html.gz + pages/ID.json), told apart by its folders. Default:
+    /// $COPYDESK_CORPUS, else both ../shared/corpus/wcxb-dev-articles and
+    /// ../shared/corpus/fundus-dev, each that is present.
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
+    /// The layout of the --corpus folder, when its folders do not say.
+    #[arg(long, value_enum, value_name = "KIND")]
+    corpus_kind: Option<CorpusKind>,
     /// Rules folder to use. Default: none, only the built-in generic rules (the figure that
     /// says how copydesk does on sites it has no rule for).
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
-    /// Only the first N pages (in id order).
+    /// Only the first N pages (in id order) of each corpus.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
     /// Which inputs to score: the pages' HTML, plain-text dumps made from them, or both.
     #[arg(long, value_enum, default_value_t = Which::Both)]
     mode: Which,
-    /// Per-page results, one JSON object a line.
+    /// Per-page results, one JSON object a line (with the corpus's name).
     #[arg(long, value_name = "FILE", default_value = "target/eval/results.jsonl")]
     out: PathBuf,
-    /// Also write the summary table as JSON (a list, one object per mode) to FILE.
+    /// Also write the summary table as JSON (a list, one object per corpus and mode) to FILE.
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
-    /// Also score another tool's outputs, NAME=DIR with DIR/ID.txt per page, with the same
-    /// metric code (repeatable).
+    /// Also score another tool's outputs, NAME=DIR with DIR/ID.txt per page (or
+    /// DIR/CORPUS/ID.txt, CORPUS being `wcxb` or `fundus`), and its metadata from ID.json
+    /// beside it when present, with the same metric code (repeatable).
     #[arg(long, value_name = "NAME=DIR")]
     compare: Vec<String>,
 }
@@ -38,6 +46,21 @@ enum Which {
     Html,
     Text,
     Both,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum CorpusKind {
+    Wcxb,
+    Fundus,
+}
+
+impl From<CorpusKind> for Layout {
+    fn from(k: CorpusKind) -> Layout {
+        match k {
+            CorpusKind::Wcxb => Layout::Wcxb,
+            CorpusKind::Fundus => Layout::Fundus,
+        }
+    }
 }
 
 pub fn run(args: Args) -> u8 {
@@ -52,7 +75,12 @@ pub fn run(args: Args) -> u8 {
     for c in &args.compare {
         match c.split_once('=') {
             Some((name, dir)) if !name.is_empty() && !dir.is_empty() => {
-                others.push((name.to_string(), PathBuf::from(dir)))
+                let dir = PathBuf::from(dir);
+                if !dir.is_dir() {
+                    eprintln!("copydesk: --compare {name}: no folder {}", dir.display());
+                    return USAGE;
+                }
+                others.push((name.to_string(), dir))
             }
             _ => {
                 eprintln!("copydesk: --compare wants NAME=DIR (e.g. trafilatura=target/compare/trafilatura), not {c:?}");
@@ -60,14 +88,31 @@ pub fn run(args: Args) -> u8 {
             }
         }
     }
-    let dir = corpus::locate(args.corpus.as_deref());
-    let pages = match corpus::load(&dir, args.limit) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("copydesk: {e}");
-            return USAGE;
-        }
+    let dirs = match &args.corpus {
+        Some(dir) => vec![dir.clone()],
+        None => corpus::locate_all(),
     };
+    let mut corpora = Vec::new();
+    for dir in dirs {
+        let layout = match args
+            .corpus_kind
+            .map(Layout::from)
+            .or_else(|| Layout::detect(&dir))
+        {
+            Some(l) => l,
+            None => {
+                eprintln!("copydesk: {}", corpus::CorpusError::Missing(dir));
+                return USAGE;
+            }
+        };
+        match corpus::load_as(&dir, layout, args.limit) {
+            Ok(pages) => corpora.push((dir, layout, pages)),
+            Err(e) => {
+                eprintln!("copydesk: {e}");
+                return USAGE;
+            }
+        }
+    }
     let engine = Engine::new(rules);
     let modes: &[Mode] = match args.mode {
         Which::Html => &[Mode::Html],
@@ -76,38 +121,28 @@ pub fn run(args: Args) -> u8 {
     };
     let mut all = Vec::new();
     let mut summaries = Vec::new();
-    for &mode in modes {
-        let results: Vec<_> = pages
-            .iter()
-            .map(|p| eval::run_page(&engine, p, mode))
-            .collect();
-        summaries.push(report::summarize(mode.as_str(), &results));
-        all.extend(results);
-        if mode == Mode::Text {
-            let base: Vec<_> = pages.iter().map(eval::unchanged_dump).collect();
-            summaries.push(report::summarize("text-unchanged", &base));
-            all.extend(base);
+    for (i, (dir, layout, pages)) in corpora.iter().enumerate() {
+        let (results, table) = eval_corpus(&engine, *layout, pages, modes, &others);
+        if i > 0 {
+            println!();
         }
-    }
-    for (name, dir) in &others {
-        if !dir.is_dir() {
-            eprintln!("copydesk: --compare {name}: no folder {}", dir.display());
-            return USAGE;
-        }
-        let results = eval::score_folder(name, dir, &pages);
-        summaries.push(report::summarize(name, &results));
+        println!("{}", layout.attribution());
+        println!(
+            "[{}] {} pages from {}; word-level precision/recall/F1 over lowercased \\w+ tokens, \
+             macro-averaged (mean over pages); pages/s is engine time on one thread",
+            layout.name(),
+            pages.len(),
+            dir.display()
+        );
+        print!("{}", report::table(&table));
         all.extend(results);
+        summaries.extend(table);
     }
-    println!("{}", corpus::ATTRIBUTION);
-    println!(
-        "{} pages from {}; word-level precision/recall/F1 over lowercased \\w+ tokens, \
-         macro-averaged (mean over pages); pages/s is engine time on one thread",
-        pages.len(),
-        dir.display()
-    );
-    print!("{}", report::table(&summaries));
     if let Some(path) = &args.summary {
         let json = serde_json::to_string_pretty(&summaries).unwrap_or_default();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(parent);
+        }
         if let Err(e) = std::fs::write(path, json + "\n") {
             eprintln!("copydesk: cannot write summary to {}: {e}", path.display());
             return SOME_FAILED;
@@ -125,5 +160,57 @@ pub fn run(args: Args) -> u8 {
             );
             SOME_FAILED
         }
+    }
+}
+
+/// Every mode and every other tool over one corpus: the per-page results and the summaries,
+/// all marked with the corpus's name.
+fn eval_corpus(
+    engine: &Engine,
+    layout: Layout,
+    pages: &[Page],
+    modes: &[Mode],
+    others: &[(String, PathBuf)],
+) -> (Vec<PageResult>, Vec<Summary>) {
+    let mut all = Vec::new();
+    let mut summaries = Vec::new();
+    let mut add = |name: &str, mut results: Vec<PageResult>| {
+        for r in &mut results {
+            r.corpus = layout.name().to_string();
+        }
+        summaries.push(report::summarize(name, &results));
+        all.extend(results);
+    };
+    for &mode in modes {
+        add(
+            mode.as_str(),
+            pages
+                .iter()
+                .map(|p| eval::run_page(engine, p, mode))
+                .collect(),
+        );
+        if mode == Mode::Text {
+            add(
+                "text-unchanged",
+                pages.iter().map(eval::unchanged_dump).collect(),
+            );
+        }
+    }
+    for (name, dir) in others {
+        add(
+            name,
+            eval::score_folder(name, &tool_dir(dir, layout), pages),
+        );
+    }
+    (all, summaries)
+}
+
+/// Another tool's outputs for one corpus: `DIR/CORPUS` when it exists, else `DIR`.
+fn tool_dir(dir: &Path, layout: Layout) -> PathBuf {
+    let per_corpus = dir.join(layout.name());
+    if per_corpus.is_dir() {
+        per_corpus
+    } else {
+        dir.to_path_buf()
     }
 }

@@ -1,8 +1,8 @@
 //! Accuracy harness: how close copydesk's body text comes to a benchmark's ground truth.
 //!
 //! Claims about extraction quality need a number anyone can reproduce. This module runs the
-//! engine over a corpus of real pages with hand-checked main content (the WCXB layout:
-//! `html/ID.html.gz` + `ground-truth/ID.json`), both as HTML and as the plain-text dump a
+//! engine over corpora of real pages with hand-checked main content and metadata (WCXB and
+//! fundus-dev, see [`corpus`]), both as HTML and as the plain-text dump a
 //! scraper would have made of the same page, and scores each output with the corpus's own
 //! metric. Other tools' outputs can be scored by the same code (`score_folder`), so a
 //! side-by-side comparison never depends on two implementations of one metric.
@@ -52,9 +52,14 @@ pub fn run_page(engine: &Engine, page: &Page, mode: Mode) -> PageResult {
     };
     let input_bytes = bytes.len();
     let started = Instant::now();
+    // A fetched page comes with its address (as other tools are given it); a text dump
+    // does not.
+    let options = Options {
+        url: Some(page.url.clone()).filter(|u| mode == Mode::Html && !u.is_empty()),
+    };
     let article = input::from_bytes(Path::new(&name), &bytes)
         .ok()
-        .map(|d| engine.clean(d, &Options::default()));
+        .map(|d| engine.clean(d, &options));
     let seconds = started.elapsed().as_secs_f64();
     let Some(article) = article else {
         return PageResult::score(page, mode.as_str(), "", input_bytes, seconds);
@@ -70,16 +75,47 @@ pub fn run_page(engine: &Engine, page: &Page, mode: Mode) -> PageResult {
 }
 
 /// Scores another tool's outputs: `dir/ID.txt` for each page (a missing file scores as an
-/// empty output, which is what the tool gave).
+/// empty output, which is what the tool gave), and its metadata when `dir/ID.json` holds
+/// any (`{"title": …, "author": …, "date": …}`, each optional).
 pub fn score_folder(tool: &str, dir: &Path, pages: &[Page]) -> Vec<PageResult> {
     pages
         .iter()
         .map(|p| {
             let body =
                 std::fs::read_to_string(dir.join(format!("{}.txt", p.id))).unwrap_or_default();
-            PageResult::score(p, tool, &body, p.html.len(), 0.0)
+            let result = PageResult::score(p, tool, &body, p.html.len(), 0.0);
+            match read_tool_metadata(&dir.join(format!("{}.json", p.id))) {
+                Some(meta) => {
+                    let authors: Vec<String> = meta.author.into_iter().collect();
+                    result.with_metadata(
+                        p,
+                        Found {
+                            title: meta.title.as_deref(),
+                            authors: &authors,
+                            published: meta.date.as_deref(),
+                        },
+                    )
+                }
+                None => result,
+            }
         })
         .collect()
+}
+
+/// Metadata another tool found for a page.
+#[derive(Debug, Default, serde::Deserialize)]
+struct ToolMetadata {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+}
+
+fn read_tool_metadata(path: &Path) -> Option<ToolMetadata> {
+    let text = std::fs::read_to_string(path).ok()?;
+    serde_json::from_str(&text).ok()
 }
 
 /// Scores the dump itself, unchanged: the floor any text cleaner must beat.

@@ -13,6 +13,9 @@ use std::path::Path;
 /// One page's score for one tool or mode.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageResult {
+    /// The corpus the page is from (`wcxb`, `fundus`); empty when not told.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub corpus: String,
     pub id: String,
     pub url: String,
     /// `html`, `text`, `text-unchanged`, or another tool's name.
@@ -69,6 +72,7 @@ impl PageResult {
             })
             .count();
         PageResult {
+            corpus: String::new(),
             id: page.id.clone(),
             url: page.url.clone(),
             mode: mode.to_string(),
@@ -113,21 +117,30 @@ impl PageResult {
             self.author_ok = Some(!want.is_empty() && want.iter().all(|w| found_words.contains(w)));
         }
         if let Some(date) = present(&t.publish_date) {
-            let day = |d: &str| d.get(..10).map(str::to_string);
-            self.date_ok = Some(
-                found
-                    .published
-                    .and_then(day)
-                    .is_some_and(|f| Some(f) == day(&date)),
-            );
+            self.date_ok = Some(found.published.is_some_and(|f| same_day(f, &date)));
         }
         self
     }
 }
 
+/// True when two dates name the same day: as written, or both in UTC when both carry a
+/// time and an offset (a page may give local time where the truth gives UTC).
+fn same_day(found: &str, truth: &str) -> bool {
+    let day = |d: &str| d.trim().get(..10).map(str::to_string);
+    let utc_day = |d: &str| {
+        chrono::DateTime::parse_from_rfc3339(&d.trim().replacen(' ', "T", 1))
+            .ok()
+            .map(|t| t.naive_utc().date())
+    };
+    let literal = day(found).is_some_and(|f| Some(f) == day(truth));
+    literal || utc_day(found).is_some_and(|f| Some(f) == utc_day(truth))
+}
+
 /// Averages over the pages of one mode.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// The corpus (`wcxb`, `fundus`), as in the per-page results.
+    pub corpus: String,
     pub mode: String,
     pub pages: usize,
     pub precision: f64,
@@ -161,6 +174,10 @@ pub fn summarize(mode: &str, results: &[PageResult]) -> Summary {
     let bytes: usize = results.iter().map(|r| r.input_bytes).sum();
     let rate = |x: f64| if seconds > 0.0 { x / seconds } else { 0.0 };
     Summary {
+        corpus: results
+            .first()
+            .map(|r| r.corpus.clone())
+            .unwrap_or_default(),
         mode: mode.to_string(),
         pages: results.len(),
         precision: mean(|r| r.precision),
@@ -221,14 +238,13 @@ pub fn table(summaries: &[Summary]) -> String {
         ));
     }
     for s in summaries {
-        if let (Some(t), Some(a), Some(d)) = (s.title_accuracy, s.author_accuracy, s.date_accuracy)
-        {
+        let fields = [s.title_accuracy, s.author_accuracy, s.date_accuracy];
+        if fields.iter().any(Option::is_some) {
+            let [t, a, d] =
+                fields.map(|f| f.map_or("-".to_string(), |x| format!("{:.1}%", x * 100.0)));
             out.push_str(&format!(
-                "{:<16} metadata matching the truth: title {:.1}%, author {:.1}%, date {:.1}%\n",
+                "{:<16} metadata matching the truth: title {t}, author {a}, date {d}\n",
                 s.mode,
-                t * 100.0,
-                a * 100.0,
-                d * 100.0
             ));
         }
     }
@@ -273,5 +289,17 @@ mod tests {
         assert_eq!(s.f1, 0.5);
         assert_eq!(s.without_left_share, 0.5);
         assert_eq!(s.pages_per_second, 2.0);
+    }
+
+    #[test]
+    fn dates_match_by_day_as_written_or_in_utc() {
+        assert!(same_day("2024-05-03", "2024-05-03 15:47:42.389000+00:00"));
+        // 01:30 in Vienna is the evening before in UTC.
+        assert!(same_day(
+            "2024-05-04T01:30:00+02:00",
+            "2024-05-03 23:30:00+00:00"
+        ));
+        assert!(!same_day("2024-05-04", "2024-05-03 23:30:00+00:00"));
+        assert!(!same_day("", "2024-05-03"));
     }
 }
