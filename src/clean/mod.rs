@@ -74,7 +74,7 @@ pub fn text_traced(
         rules::apply(&layer.text, &mut sheet);
     }
     let metadata = read_metadata(&mut sheet, site, rules, &layers, false);
-    if site.is_none() {
+    if site.is_none_or(|s| s.text.heuristics) {
         heuristics::apply(&mut sheet, &rules.generic.id);
     }
     if let Some(trace) = trace {

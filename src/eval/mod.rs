@@ -12,6 +12,7 @@
 
 pub mod corpus;
 pub mod dump;
+pub mod learn;
 pub mod metric;
 pub mod report;
 

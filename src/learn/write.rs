@@ -84,6 +84,13 @@ pub fn rule_file(p: &Plan) -> String {
         let _ = writeln!(t, "language = {}", toml_str(lang));
     }
 
+    t.push_str(
+        "\n[text]\n\
+         # After the rules below, find the article's stretch of prose and drop what lies around\n\
+         # it (other stories' teasers, comments), as for sites without rules: the rules only\n\
+         # know the template, which is what repeats.\n\
+         heuristics = true\n",
+    );
     for r in &p.text.rules {
         t.push('\n');
         let description = p.evidence(&r.name, &r.evidence);

@@ -279,6 +279,7 @@ impl Compiler<'_> {
             rules,
             lines: LineSet { set, owner },
             metadata,
+            heuristics: spec.heuristics,
         }
     }
 

@@ -61,6 +61,8 @@ pub struct TextRules {
     /// All `line` patterns of `rules` in one set, so each line is matched once.
     pub lines: LineSet,
     pub metadata: TextMetadata,
+    /// Run the generic prose-stretch pass after the site's rules (`[text] heuristics`).
+    pub heuristics: bool,
 }
 
 /// Every whole-line pattern of a rule list, compiled together.

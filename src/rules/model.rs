@@ -192,6 +192,13 @@ pub struct TextSpec {
     pub remove: IndexMap<String, Part<TextRule>>,
     /// Where the metadata is.
     pub metadata: Option<Part<TextMetadataSpec>>,
+    /// After this site's rules, also find the article's stretch of prose and claim what
+    /// lies around it, as the generic clean-up does for sites without rules (default
+    /// false: a site's rules are trusted to know its dumps). Learned rule files set it:
+    /// they remove the template, which varies little, and leave the rest (other stories'
+    /// teasers, comments) to this.
+    #[serde(default)]
+    pub heuristics: bool,
 }
 
 /// One removal rule for text: its [`Action`] (exactly one per rule) and the guards that
