@@ -274,7 +274,12 @@ fn learning(args: &Args) -> u8 {
     );
     let mut all: Vec<PageResult> = Vec::new();
     for h in &held {
-        for r in [&h.learned_html, &h.generic_html, &h.learned_text, &h.generic_text] {
+        for r in [
+            &h.learned_html,
+            &h.generic_html,
+            &h.learned_text,
+            &h.generic_text,
+        ] {
             all.push(r.clone());
         }
     }
@@ -295,7 +300,10 @@ fn learning(args: &Args) -> u8 {
             OK
         }
         Err(e) => {
-            eprintln!("copydesk: cannot write per-page results to {}: {e}", out.display());
+            eprintln!(
+                "copydesk: cannot write per-page results to {}: {e}",
+                out.display()
+            );
             SOME_FAILED
         }
     }

@@ -136,10 +136,12 @@ pub fn publishers(pages: Vec<Page>, history_dir: &Path) -> Vec<Publisher> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let (cc, key) = publisher_key(&file);
-        let owner = by
-            .iter_mut()
-            .find(|((pcc, pkey), _)| *pkey == key && cc.as_ref().is_none_or(|c| Some(c) == pcc.as_ref()));
-        let Some((_, publisher)) = owner else { continue };
+        let owner = by.iter_mut().find(|((pcc, pkey), _)| {
+            *pkey == key && cc.as_ref().is_none_or(|c| Some(c) == pcc.as_ref())
+        });
+        let Some((_, publisher)) = owner else {
+            continue;
+        };
         let Some(html) = gunzip(&path) else { continue };
         let doc = crate::clean::html::parse(&html);
         let url = crate::metadata::html::canonical(&doc);
@@ -206,7 +208,9 @@ pub fn evaluate(publisher: &Publisher) -> Vec<HeldOut> {
         let html_dumps: Vec<Dump> = training
             .iter()
             .filter_map(|s| {
-                let mut d = input::from_bytes(Path::new(&format!("{}.html", s.name)), s.html.as_bytes()).ok()?;
+                let mut d =
+                    input::from_bytes(Path::new(&format!("{}.html", s.name)), s.html.as_bytes())
+                        .ok()?;
                 d.url = s.url.clone();
                 Some(d)
             })
@@ -271,7 +275,10 @@ pub fn run(dir: &Path, only: Option<&str>) -> Result<Vec<HeldOut>, super::corpus
 /// Whether `engine`'s site rules (not the generic ones) clean `page` in `mode`.
 fn recognises(engine: &Engine, page: &Page, mode: Mode) -> bool {
     let (text, url) = match mode {
-        Mode::Html => (page.html.clone(), Some(page.url.as_str()).filter(|u| !u.is_empty())),
+        Mode::Html => (
+            page.html.clone(),
+            Some(page.url.as_str()).filter(|u| !u.is_empty()),
+        ),
         Mode::Text => (dump::text_dump(&page.html), None),
     };
     crate::site::find(engine.rules(), url, &text).is_some()
@@ -282,7 +289,13 @@ fn site_id(name: &str) -> String {
     let id: String = name
         .to_ascii_lowercase()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     if id.is_empty() {
         "site".into()
@@ -297,13 +310,25 @@ mod tests {
 
     #[test]
     fn history_names_map_to_their_publishers() {
-        assert_eq!(publisher_key("de-Heise_2024_02_05.html.gz"), (Some("de".into()), "heise".into()));
-        assert_eq!(publisher_key("at-ORF.html.gz"), (Some("at".into()), "orf".into()));
-        assert_eq!(publisher_key("APNews.html.gz-APNews.html.gz"), (None, "apnews".into()));
+        assert_eq!(
+            publisher_key("de-Heise_2024_02_05.html.gz"),
+            (Some("de".into()), "heise".into())
+        );
+        assert_eq!(
+            publisher_key("at-ORF.html.gz"),
+            (Some("at".into()), "orf".into())
+        );
+        assert_eq!(
+            publisher_key("APNews.html.gz-APNews.html.gz"),
+            (None, "apnews".into())
+        );
         assert_eq!(
             publisher_key("de-BerlinerMorgenPost_2024_04_29.html.gz"),
             publisher_key("de-BerlinerMorgenpost_2025_01_01")
         );
-        assert_ne!(publisher_key("tr-NTVTR_2024_04_29"), publisher_key("de-NTV_2024_04_29"));
+        assert_ne!(
+            publisher_key("tr-NTVTR_2024_04_29"),
+            publisher_key("de-NTV_2024_04_29")
+        );
     }
 }
