@@ -13,6 +13,10 @@ pub struct Article {
     pub authors: Vec<String>,
     /// ISO 8601 date (`2021-01-26`) or date-time (`2021-01-26T22:06:00Z`).
     pub published: Option<String>,
+    /// Where each of title, subtitle, authors and published came from (`json-ld`,
+    /// `meta:og:title`, `byline-text`, `url`…); a field not found has no entry.
+    #[serde(default)]
+    pub metadata_sources: crate::metadata::Sources,
     /// The site whose rule file cleaned it; `null` when only the generic rules applied.
     pub site: Option<SiteRef>,
     /// True when no site rule matched and only the generic clean-up ran.

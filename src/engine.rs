@@ -1,4 +1,5 @@
-//! The data path, top to bottom: dump in → site found → rules applied → article out.
+//! The data path, top to bottom: dump in → site found → rules applied → metadata read →
+//! article out.
 //!
 //! [`Engine`] is what the CLI, the service, tests and benchmarks share. It owns the loaded
 //! rules and is immutable, so one engine can serve many worker threads.
@@ -6,6 +7,7 @@
 use crate::article::{word_count, Article, RuleRef, SiteRef, Source};
 use crate::clean;
 use crate::input::{self, Content, Dump, InputError};
+use crate::metadata::{self, Metadata};
 use crate::rules::{RuleSet, Site};
 use crate::site;
 use std::path::Path;
@@ -114,27 +116,45 @@ impl Engine {
                 }
             }
         }
-        let (found, url, cleaned) = match &dump.content {
+        // Site, then clean; a page is parsed once for both and kept for the metadata stage.
+        let (found, url, mut cleaned, doc) = match &dump.content {
             Content::Text(text) => {
                 let found = site::find(&self.rules, hint_url.as_deref(), text);
                 let found = note_evidence(found, trace.as_deref_mut());
-                let cleaned = clean::text_traced(text, found, &self.rules, trace);
-                (found, hint_url, cleaned)
+                let cleaned = clean::text(text, found, &self.rules);
+                (found, hint_url, cleaned, None)
             }
             Content::Html(page) => {
                 let doc = parsed.unwrap_or_else(|| clean::html::parse(page));
                 // A page names itself (canonical, og:url) even when the crawler did not.
-                let url = hint_url.or_else(|| crate::metadata::html::canonical(&doc));
+                let url = hint_url.or_else(|| metadata::html::canonical(&doc));
                 let found = site::find(&self.rules, url.as_deref(), page);
                 let found = note_evidence(found, trace.as_deref_mut());
-                let cleaned = clean::html_traced(&doc, found, &self.rules, trace);
-                (found, url, cleaned)
+                let cleaned = clean::html(&doc, found, &self.rules, trace.is_some());
+                (found, url, cleaned, Some(doc))
             }
         };
-        let notes = Notes {
-            content_root: cleaned.content_root.clone(),
+        let context = metadata::Context {
+            page: doc.as_ref(),
+            url: url.as_deref(),
+            fetched_at: dump.fetched_at.as_deref(),
         };
-        (self.article(dump, found, url, cleaned), notes)
+        let meta = metadata::read(&mut cleaned, found, &self.rules, context);
+        if let Some(trace) = trace.as_deref_mut() {
+            // A value read from a line shows that line's rule in `explain` instead.
+            trace.metadata_sources = meta.sources.named();
+            trace.metadata_sources.retain(|(_, source)| {
+                !matches!(
+                    source.as_str(),
+                    "byline-text" | "credit-line" | "first-line" | "after-title"
+                )
+            });
+        }
+        let body = cleaned.finish(found, &self.rules, trace);
+        let notes = Notes {
+            content_root: body.content_root.clone(),
+        };
+        (self.article(dump, found, url, meta, body), notes)
     }
 
     fn article(
@@ -142,15 +162,15 @@ impl Engine {
         dump: Dump,
         site: Option<&Site>,
         url: Option<String>,
-        cleaned: clean::Cleaned,
+        meta: Metadata,
+        cleaned: clean::Body,
     ) -> Article {
         let body = cleaned.paragraphs.join("\n\n");
-        let url = url.or(cleaned.metadata.url.clone());
+        let url = url.or(meta.url.clone());
         let markdown = match &cleaned.structure {
             Some(structure) => structure.markdown(url.as_deref()),
             None => body.clone(),
         };
-        let meta = cleaned.metadata;
         let language = site
             .and_then(|s| s.language.clone())
             .or(meta.language)
@@ -160,6 +180,7 @@ impl Engine {
             subtitle: meta.subtitle,
             authors: meta.authors,
             published: meta.published,
+            metadata_sources: meta.sources,
             site: site.map(|s| SiteRef {
                 id: s.id.clone(),
                 name: s.name.clone(),

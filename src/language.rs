@@ -27,6 +27,7 @@ const LANGUAGES: &[(Lang, &str)] = &[
     (Lang::Hin, "hi"),
     (Lang::Swe, "sv"),
     (Lang::Dan, "da"),
+    (Lang::Nob, "nb"),
     (Lang::Fin, "fi"),
     (Lang::Ces, "cs"),
     (Lang::Ell, "el"),
@@ -66,6 +67,26 @@ pub fn detect(body: &str) -> Option<String> {
         .iter()
         .find(|(l, _)| *l == info.lang())
         .map(|(_, code)| code.to_string())
+}
+
+/// The language of a whole dump, menus and all: judged on its longest lines, which are
+/// the article's prose far more often than its first lines are.
+pub fn detect_prose(text: &str) -> Option<String> {
+    let mut lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.len() > 40)
+        .collect();
+    lines.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    let mut sample = String::new();
+    for line in lines {
+        if sample.len() >= SAMPLE {
+            break;
+        }
+        sample.push_str(line);
+        sample.push('\n');
+    }
+    detect(&sample)
 }
 
 /// English function words make up a large share of any English prose and almost none of

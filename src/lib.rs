@@ -5,9 +5,11 @@
 //! 1. [`input`] reads a dump (text, HTML or JSON envelope), decodes its bytes ([`charset`])
 //!    and normalises it;
 //! 2. [`site`] finds the site it came from, using the [`rules`] folder;
-//! 3. [`clean`] applies that site's rules and the generic ones, and [`metadata`] finds
-//!    title, subtitle, authors and date;
-//! 4. [`output`] writes the [`article::Article`] as Markdown or JSON.
+//! 3. [`clean`] applies that site's rules and the generic ones (English and the dump's
+//!    language);
+//! 4. [`metadata`] finds title, subtitle, authors and date, and where each came from,
+//!    claiming the lines it reads before the body is finished;
+//! 5. [`output`] writes the [`article::Article`] as Markdown or JSON.
 //!
 //! [`engine::Engine`] ties the stages together; the CLI, the service, tests and
 //! benchmarks all go through it. [`service`] is `copydesk run`, which feeds the engine

@@ -1,8 +1,9 @@
-//! Cleaning: from a dump's content to body paragraphs, removals and metadata.
+//! Cleaning: from a dump's content to a sheet of lines with the boilerplate claimed.
 //!
 //! Text dumps go straight to the line rules; HTML pages first become blocks of text
 //! (`html`) and then go through the same line rules, so both share one model
-//! ([`sheet::Sheet`]) and one audit trail.
+//! ([`sheet::Sheet`]) and one audit trail. The metadata stage runs on the result
+//! ([`Cleaned`]) before [`Cleaned::finish`] turns what is left into the body.
 
 pub mod budget;
 pub mod heuristics;
@@ -12,16 +13,45 @@ pub mod sheet;
 pub mod structure;
 
 use crate::article::Removal;
-use crate::metadata::{self, Metadata};
 use crate::rules::{RuleSet, Site};
 use sheet::{Sheet, TracedLine};
 
-/// The result of cleaning one dump's content.
-#[derive(Debug, Default)]
+/// A dump after the removal rules, before its metadata is read: the sheet of lines with
+/// what the rules claimed, and what an HTML page's markup lost. The metadata stage reads
+/// it next and claims the headline and byline lines; [`Cleaned::finish`] then gives the
+/// body.
+#[derive(Debug)]
 pub struct Cleaned {
+    pub sheet: Sheet,
+    /// Elements an HTML page lost to removal selectors, in document order (empty for text).
+    pub markup_removed: Vec<Removal>,
+    /// True for an HTML page: its headline comes from the markup, not from a guessed line.
+    pub from_markup: bool,
+    /// How an HTML page's content root was chosen (`None` for text).
+    pub content_root: Option<html::ContentRoot>,
+    /// What `explain` needs to place an HTML page's removals (only when traced).
+    page_trace: Option<PageTrace>,
+    /// A page's blocks' shapes and `<base href>`, for the Markdown body once the lines
+    /// are final (`None` for text dumps).
+    shapes: Option<(Vec<structure::Shape>, Option<String>)>,
+}
+
+/// Where a page's markup removals and headings stood, kept for [`Cleaned::finish`] to put
+/// into the [`Trace`] once the lines are final.
+#[derive(Debug)]
+struct PageTrace {
+    blocks: usize,
+    removed_at: Vec<usize>,
+    headings: Vec<usize>,
+    selectors: Vec<Option<String>>,
+    outside: Vec<String>,
+}
+
+/// The body of a cleaned dump and everything cut from it, in order.
+#[derive(Debug, Default)]
+pub struct Body {
     pub paragraphs: Vec<String>,
     pub removed: Vec<Removal>,
-    pub metadata: Metadata,
     /// How an HTML page's content root was chosen (`None` for text).
     pub content_root: Option<html::ContentRoot>,
     /// A page's kept blocks with their structure, for the Markdown body (`None` for text
@@ -52,87 +82,54 @@ pub struct Trace {
     pub content_root: Option<html::ContentRoot>,
     /// The page's text blocks outside the content root.
     pub outside: Vec<String>,
-    /// Where each metadata value read from the page's markup was found (field, place).
+    /// Where each metadata value came from (`title`, `json-ld`), as the output's
+    /// `metadata_sources` says.
     pub metadata_sources: Vec<(&'static str, String)>,
 }
 
-/// Cleans plain text with `site`'s rules (if any), then the generic ones.
+/// Applies `site`'s text rules (if any), then the generic ones, to plain text.
 pub fn text(text: &str, site: Option<&Site>, rules: &RuleSet) -> Cleaned {
-    text_traced(text, site, rules, None)
-}
-
-/// [`text`], filling `trace` when given.
-pub fn text_traced(
-    text: &str,
-    site: Option<&Site>,
-    rules: &RuleSet,
-    trace: Option<&mut Trace>,
-) -> Cleaned {
     let mut sheet = Sheet::new(text);
-    let layers = layers(site, rules);
-    for layer in layers.in_order() {
+    let language = site
+        .and_then(|s| s.language.clone())
+        .or_else(|| crate::language::detect_prose(text));
+    for layer in layers(site, rules, language.as_deref()).in_order() {
         rules::apply(&layer.text, &mut sheet);
-    }
-    let metadata = read_metadata(&mut sheet, site, rules, &layers, false);
-    if site.is_none_or(|s| s.text.heuristics) {
-        heuristics::apply(&mut sheet, &rules.generic.id);
-    }
-    if let Some(trace) = trace {
-        trace.lines = sheet.traced();
     }
     Cleaned {
-        paragraphs: sheet.paragraphs(),
-        removed: sheet.removals(),
-        metadata,
+        sheet,
+        markup_removed: Vec::new(),
+        from_markup: false,
         content_root: None,
-        structure: None,
+        page_trace: None,
+        shapes: None,
     }
 }
 
-/// Cleans an HTML page: markup rules, then the text rules on its blocks.
-pub fn html(doc: &scraper::Html, site: Option<&Site>, rules: &RuleSet) -> Cleaned {
-    html_traced(doc, site, rules, None)
-}
-
-/// [`html`], filling `trace` when given.
-pub fn html_traced(
-    doc: &scraper::Html,
-    site: Option<&Site>,
-    rules: &RuleSet,
-    trace: Option<&mut Trace>,
-) -> Cleaned {
-    let layers = layers(site, rules);
-    let generic = layers.generic.map(|g| &g.html);
+/// Cleans an HTML page: markup rules, then the text rules on its blocks. With `traced`,
+/// it also keeps what `explain` shows of the page (costly: only when asked).
+pub fn html(doc: &scraper::Html, site: Option<&Site>, rules: &RuleSet, traced: bool) -> Cleaned {
+    let generic = layers(site, rules, None).generic.map(|g| &g.html);
     let extract = html::extract(doc, site.map(|s| &s.html), generic);
-    let page_meta = metadata::html::extract(doc, site.map(|s| &s.html.metadata));
-
     // Entities are decoded now, so this is the first point the page's text can be normalised.
     let text = crate::normalize::text(&extract.text);
-    let mut sheet = Sheet::new(&text);
+    let language = site
+        .and_then(|s| s.language.clone())
+        .or_else(|| crate::metadata::html::declared_language(doc))
+        .or_else(|| crate::language::detect_prose(&text));
+    let mut sheet = Sheet::from_string(text);
+    let layers = layers(site, rules, language.as_deref());
     for layer in layers.in_order() {
         rules::apply(&layer.text, &mut sheet);
     }
-    let owner = site.unwrap_or(&rules.generic);
-    claim_title(&mut sheet, &owner.id, page_meta.title.as_deref());
-    let text_meta = read_metadata(&mut sheet, site, rules, &layers, true);
-    if let Some(trace) = trace {
-        trace.markup = extract.removed.clone();
-        trace.lines = sheet.traced();
-        let blocks = match extract.text.is_empty() {
+    let page_trace = traced.then(|| PageTrace {
+        blocks: match extract.text.is_empty() {
             true => 0,
             false => extract.text.split("\n\n").count(),
-        };
-        let starts = block_starts(&trace.lines, blocks);
-        let total = trace.lines.len();
-        let line_of = |block: usize| match &starts {
-            Some(s) => s.get(block).copied().unwrap_or(total),
-            None => 0,
-        };
-        trace.markup_at = extract.removed_at.iter().map(|&b| line_of(b)).collect();
-        if starts.is_some() {
-            trace.headings = extract.headings.iter().map(|&b| line_of(b)).collect();
-        }
-        trace.markup_selectors = extract
+        },
+        removed_at: extract.removed_at.clone(),
+        headings: extract.headings.clone(),
+        selectors: extract
             .removed
             .iter()
             .map(|r| {
@@ -142,23 +139,65 @@ pub fn html_traced(
                     .find(|h| h.name == r.rule)
                     .map(|h| h.source.clone())
             })
-            .collect();
-        trace.content_root = Some(extract.root.clone());
-        trace.metadata_sources = metadata::provenance::html(doc, site, &page_meta);
-        trace.outside = extract
+            .collect(),
+        outside: extract
             .root_node
             .map(|root| html::outside_root(doc, root))
-            .unwrap_or_default();
-    }
-    let structure = structure::Structured::new(extract.shapes, &sheet, structure::base_href(doc));
-    let mut removed = extract.removed;
-    removed.extend(sheet.removals());
+            .unwrap_or_default(),
+    });
     Cleaned {
-        paragraphs: sheet.paragraphs(),
-        removed,
-        metadata: page_meta.or(text_meta),
+        sheet,
+        markup_removed: extract.removed,
+        from_markup: true,
         content_root: Some(extract.root),
-        structure,
+        page_trace,
+        shapes: Some((extract.shapes, structure::base_href(doc))),
+    }
+}
+
+impl Cleaned {
+    /// The last step, after the metadata stage has claimed its lines: on a text dump with
+    /// no site rule (or a site that asks for it), the page-shape pass (which must not run earlier, or it would take the
+    /// headline and byline for page chrome); then the body is what nobody claimed.
+    pub fn finish(
+        mut self,
+        site: Option<&Site>,
+        rules: &RuleSet,
+        trace: Option<&mut Trace>,
+    ) -> Body {
+        if !self.from_markup && site.is_none_or(|s| s.text.heuristics) {
+            heuristics::apply(&mut self.sheet, &rules.generic.id);
+        }
+        if let Some(trace) = trace {
+            trace.markup = self.markup_removed.clone();
+            trace.lines = self.sheet.traced();
+            if let Some(page) = self.page_trace.take() {
+                let starts = block_starts(&trace.lines, page.blocks);
+                let total = trace.lines.len();
+                let line_of = |block: usize| match &starts {
+                    Some(s) => s.get(block).copied().unwrap_or(total),
+                    None => 0,
+                };
+                trace.markup_at = page.removed_at.iter().map(|&b| line_of(b)).collect();
+                if starts.is_some() {
+                    trace.headings = page.headings.iter().map(|&b| line_of(b)).collect();
+                }
+                trace.markup_selectors = page.selectors;
+                trace.content_root = self.content_root.clone();
+                trace.outside = page.outside;
+            }
+        }
+        let structure = self
+            .shapes
+            .and_then(|(shapes, base)| structure::Structured::new(shapes, &self.sheet, base));
+        let mut removed = self.markup_removed;
+        removed.extend(self.sheet.removals());
+        Body {
+            paragraphs: self.sheet.paragraphs(),
+            removed,
+            content_root: self.content_root,
+            structure,
+        }
     }
 }
 
@@ -177,75 +216,39 @@ fn block_starts(lines: &[TracedLine], blocks: usize) -> Option<Vec<usize>> {
     (starts.len() == blocks).then_some(starts)
 }
 
-/// Text metadata with the owner's rules; the owner's bylines match anywhere, the generic
-/// ones (when the generic layer applies) only near the top. On a page
-/// (`headline_in_markup`) only bylines are read from the text.
-fn read_metadata(
-    sheet: &mut Sheet,
-    site: Option<&Site>,
-    rules: &RuleSet,
-    layers: &Layers,
-    headline_in_markup: bool,
-) -> Metadata {
-    let owner = site.unwrap_or(&rules.generic);
-    let owner_rules = &owner.text.metadata;
-    let mut anywhere: Vec<&regex::Regex> = Vec::new();
-    let mut top: Vec<&regex::Regex> = Vec::new();
-    if site.is_some() {
-        anywhere.extend(owner_rules.byline.iter().chain(&owner_rules.credit));
-    }
-    if let Some(generic) = layers.generic {
-        let generic = &generic.text.metadata;
-        anywhere.extend(&generic.credit);
-        top.extend(&generic.byline);
-    }
-    metadata::text::extract(
-        sheet,
-        &owner.id,
-        owner_rules,
-        &anywhere,
-        &top,
-        headline_in_markup,
-    )
-}
-
-/// The rule layers that apply: the site's own, and the generic set under it. The generic
-/// layer is known by where it comes from, never by its id.
-struct Layers<'r> {
-    site: Option<&'r Site>,
-    generic: Option<&'r Site>,
+/// The rule layers that apply: the site's own, the generic set under it (less what the
+/// site disables), and the generic set of the dump's language. The generic layer is known
+/// by where it comes from, never by its id.
+pub struct Layers<'r> {
+    pub site: Option<&'r Site>,
+    pub generic: Option<&'r Site>,
+    pub language: Option<&'r Site>,
 }
 
 impl<'r> Layers<'r> {
     /// Most specific first.
-    fn in_order(&self) -> impl Iterator<Item = &'r Site> {
-        self.site.into_iter().chain(self.generic)
+    pub fn in_order(&self) -> impl Iterator<Item = &'r Site> {
+        self.site
+            .into_iter()
+            .chain(self.generic)
+            .chain(self.language)
     }
 }
 
-fn layers<'r>(site: Option<&'r Site>, rules: &'r RuleSet) -> Layers<'r> {
+/// The layers for a dump of `site` (`None`: no site rule) in `language`.
+pub fn layers<'r>(
+    site: Option<&'r Site>,
+    rules: &'r RuleSet,
+    language: Option<&str>,
+) -> Layers<'r> {
+    let generic = match site {
+        Some(s) => s.generic_layer(&rules.generic),
+        None => Some(&rules.generic),
+    };
     Layers {
         site,
-        generic: match site {
-            Some(s) => s.generic_layer(&rules.generic),
-            None => Some(&rules.generic),
-        },
-    }
-}
-
-/// On a page, the headline block is the markup's title: claim it so it leaves the body.
-fn claim_title(sheet: &mut Sheet, owner: &str, title: Option<&str>) {
-    let Some(title) = title else { return };
-    let want = title.to_lowercase();
-    let found = sheet
-        .open_lines()
-        .take(15)
-        .find(|&i| sheet.line(i).to_lowercase() == want);
-    if let Some(i) = found {
-        sheet.claim(
-            i..i + 1,
-            crate::kind::Kind::Title,
-            &format!("{owner}/metadata.title"),
-        );
+        generic,
+        // A site that opts out of the generic rules opts out of every language's too.
+        language: generic.and(language).and_then(|l| rules.generic_for(l)),
     }
 }

@@ -22,19 +22,38 @@ pub struct TracedLine {
 }
 
 /// Lines of a dump (trimmed) and their claims.
+///
+/// The sheet owns its text, so it can be handed from one stage to the next: the clean
+/// stage claims boilerplate, the metadata stage then claims the headline and byline lines
+/// it reads, and only then is the body what nobody claimed.
 #[derive(Debug)]
-pub struct Sheet<'a> {
-    lines: Vec<&'a str>,
+pub struct Sheet {
+    text: String,
+    /// Each line's trimmed span in `text`.
+    lines: Vec<std::ops::Range<usize>>,
     claims: Vec<Option<usize>>,
     /// Distinct claims; `claims` index into this to keep claiming cheap.
     owners: Vec<Claim>,
 }
 
-impl<'a> Sheet<'a> {
-    pub fn new(text: &'a str) -> Self {
-        let lines: Vec<&str> = text.split('\n').map(str::trim).collect();
+impl Sheet {
+    pub fn new(text: &str) -> Self {
+        Sheet::from_string(text.to_string())
+    }
+
+    /// A sheet over `text`, without copying it.
+    pub fn from_string(text: String) -> Self {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for raw in text.split('\n') {
+            let lead = raw.len() - raw.trim_start().len();
+            let trimmed = raw.trim();
+            lines.push(start + lead..start + lead + trimmed.len());
+            start += raw.len() + 1;
+        }
         let claims = vec![None; lines.len()];
         Sheet {
+            text,
             lines,
             claims,
             owners: Vec::new(),
@@ -49,8 +68,8 @@ impl<'a> Sheet<'a> {
         self.lines.is_empty()
     }
 
-    pub fn line(&self, i: usize) -> &'a str {
-        self.lines[i]
+    pub fn line(&self, i: usize) -> &str {
+        &self.text[self.lines[i].clone()]
     }
 
     pub fn is_blank(&self, i: usize) -> bool {
@@ -118,7 +137,8 @@ impl<'a> Sheet<'a> {
         while i < self.len() {
             if self.is_open(i) {
                 let range = self.paragraph_at(i);
-                out.push(self.lines[range.clone()].join("\n"));
+                let lines: Vec<&str> = range.clone().map(|j| self.line(j)).collect();
+                out.push(lines.join("\n"));
                 i = range.end;
             } else {
                 i += 1;
@@ -131,7 +151,7 @@ impl<'a> Sheet<'a> {
     pub fn traced(&self) -> Vec<TracedLine> {
         (0..self.len())
             .map(|i| TracedLine {
-                text: self.lines[i].to_string(),
+                text: self.line(i).to_string(),
                 claim: self.claim_of(i).cloned(),
             })
             .collect()
@@ -153,14 +173,14 @@ impl<'a> Sheet<'a> {
                     let last = out.last_mut().expect("current group exists");
                     last.text
                         .push_str(if pending_break { "\n\n" } else { "\n" });
-                    last.text.push_str(self.lines[i]);
+                    last.text.push_str(self.line(i));
                 }
                 Some(o) => {
                     let c = &self.owners[o];
                     out.push(Removal {
                         kind: c.kind,
                         rule: c.rule.clone(),
-                        text: self.lines[i].to_string(),
+                        text: self.line(i).to_string(),
                     });
                     current = Some(o);
                 }

@@ -1,6 +1,7 @@
 //! Metadata in an HTML page: the site's sources first, then JSON-LD, `<meta>` tags and
-//! the markup itself.
+//! the markup itself (see [`extract`] for the order).
 
+use super::authors::{from_byline, looks_like_name, people};
 use super::{date, split_authors, Metadata};
 use crate::normalize::collapse_spaces;
 use crate::rules::compiled::{HtmlMetadata, HtmlSource};
@@ -20,70 +21,314 @@ macro_rules! selector {
 }
 
 /// Reads the page's metadata; `rules` are the site's sources, tried first.
+///
+/// The order of sources for each field, first found wins:
+/// - title: the site's rule; the visible `<h1>` when a meta title agrees with it; JSON-LD
+///   `headline`; `og:title`; `twitter:title`; the `<h1>`; `<title>` (site names cut off);
+/// - authors: the site's rule; JSON-LD `author` (people only); `<meta name=author>`,
+///   `article:author`, `dc.creator` and kin; `twitter:data1` labelled "Written by";
+///   `itemprop=author`; `rel=author` links; byline elements ("By …" in many languages);
+/// - published: the site's rule; JSON-LD `datePublished`; `article:published_time` and
+///   other `<meta>` dates (`itemprop=datePublished` included); an `itemprop` element; a
+///   `<time datetime>`; a date written in a byline or date element. The last-modified date
+///   is kept apart ([`Metadata::modified`]): the caller uses it only when nothing else
+///   says when the article was published.
 pub fn extract(doc: &Html, rules: Option<&HtmlMetadata>) -> Metadata {
-    let ld = json_ld(doc);
+    let ld = JsonLd::read(doc);
     let empty = HtmlMetadata::default();
     let rules = rules.unwrap_or(&empty);
+    let brands = brands(doc, &ld);
+    let mut m = Metadata::default();
 
-    let title = first(doc, &rules.title)
-        .or_else(|| ld.as_ref().and_then(|a| str_field(a, "headline")))
-        .or_else(|| meta(doc, "og:title"))
-        .or_else(|| meta(doc, "twitter:title"))
-        .or_else(|| text_of(doc, selector!("h1")))
-        .or_else(|| text_of(doc, selector!("title")));
-    let subtitle = first(doc, &rules.subtitle).or_else(|| {
-        ld.as_ref()
-            .and_then(|a| str_field(a, "alternativeHeadline"))
-    });
-    let mut authors = all(doc, &rules.authors)
-        .into_iter()
-        .flat_map(|a| split_authors(&a))
-        .collect::<Vec<_>>();
-    if authors.is_empty() {
-        authors = ld.as_ref().map(ld_authors).unwrap_or_default();
+    if let Some(t) = first(doc, &rules.title) {
+        m.set_title(strip_site_name(&t, &brands), "site-rule");
+    } else if let Some((t, source)) = title(doc, &ld, &brands) {
+        m.set_title(t, &source);
     }
-    if authors.is_empty() {
-        authors = meta(doc, "author")
-            .or_else(|| meta(doc, "article:author").filter(|a| !a.starts_with("http")))
-            .or_else(|| meta(doc, "dc.creator"))
-            .map(|a| split_authors(&a))
-            .unwrap_or_default();
+    if let Some(s) = first(doc, &rules.subtitle) {
+        m.subtitle = Some(s);
+        m.sources.subtitle = Some("site-rule".into());
+    } else if let Some(s) = ld
+        .article
+        .as_ref()
+        .and_then(|a| str_field(a, "alternativeHeadline"))
+    {
+        m.subtitle = Some(s);
+        m.sources.subtitle = Some("json-ld".into());
     }
-    let published = first(doc, &rules.published)
-        .and_then(|d| date::parse(&d, &rules.date_formats))
+
+    let site_authors: Vec<String> = all(doc, &rules.authors)
+        .iter()
+        .flat_map(|a| split_authors(a))
+        .collect();
+    let found = [
+        (site_authors, "site-rule".to_string()),
+        (ld.authors(), "json-ld".to_string()),
+    ]
+    .into_iter()
+    .chain(meta_authors(doc))
+    .chain([
+        (itemprop_authors(doc), "itemprop".to_string()),
+        (rel_authors(doc), "rel-author".to_string()),
+        (byline_elements(doc), "byline-text".to_string()),
+    ])
+    .map(|(names, source)| (people(names, &brands), source))
+    .find(|(names, _)| !names.is_empty());
+    if let Some((names, source)) = found {
+        m.authors = names;
+        m.sources.authors = Some(source);
+    }
+
+    let formats = &rules.date_formats;
+    let parsed = |raw: Option<String>, source: &str| {
+        raw.and_then(|d| date::parse(&d, formats))
+            .map(|d| (d, source.to_string()))
+    };
+    let published = parsed(first(doc, &rules.published), "site-rule")
+        .or_else(|| parsed(ld.field("datePublished"), "json-ld"))
+        .or_else(|| parsed(ld.field("dateCreated"), "json-ld"))
         .or_else(|| {
-            [
-                ld.as_ref().and_then(|a| str_field(a, "datePublished")),
-                meta(doc, "article:published_time"),
-                meta(doc, "og:article:published_time"),
-                meta(doc, "date"),
-                meta(doc, "pubdate"),
-                meta(doc, "publishdate"),
-                meta(doc, "dc.date"),
-                meta(doc, "dc.date.issued"),
-                doc.select(selector!("time[datetime]"))
-                    .next()
-                    .and_then(|t| t.value().attr("datetime").map(str::to_string)),
-            ]
+            PUBLISHED_META
+                .iter()
+                .find_map(|k| parsed(meta(doc, k), &format!("meta:{k}")))
+        })
+        .or_else(|| parsed(itemprop_date(doc, "datePublished"), "itemprop"))
+        .or_else(|| parsed(time_element(doc), "time"))
+        .or_else(|| date_elements(doc).map(|d| (d, "text".to_string())));
+    if let Some((d, source)) = published {
+        m.published = Some(d);
+        m.sources.published = Some(source);
+    }
+    m.modified = parsed(ld.field("dateModified"), "json-ld:dateModified")
+        .or_else(|| {
+            MODIFIED_META
+                .iter()
+                .find_map(|k| parsed(meta(doc, k), &format!("meta:{k}")))
+        })
+        .or_else(|| parsed(itemprop_date(doc, "dateModified"), "itemprop:dateModified"));
+
+    m.language = declared_language(doc);
+    m.url = canonical(doc);
+    m
+}
+
+/// `<meta>` keys that say when an article was first published, most specific first.
+const PUBLISHED_META: &[&str] = &[
+    "article:published_time",
+    "og:article:published_time",
+    "datePublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "publish-date",
+    "publish_date",
+    "published_time",
+    "pubdate",
+    "publishdate",
+    "date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "article.published",
+    "og:published_time",
+];
+
+/// `<meta>` keys for the last change, a fallback only.
+const MODIFIED_META: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "dateModified",
+    "last-modified",
+    "dcterms.modified",
+];
+
+/// `<meta>` keys that name authors; a URL (some sites put the profile link there) is no
+/// name.
+const AUTHOR_META: &[&str] = &[
+    "author",
+    "article:author",
+    "og:article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "citation_author",
+];
+
+fn meta_authors(doc: &Html) -> Vec<(Vec<String>, String)> {
+    let mut out: Vec<(Vec<String>, String)> = AUTHOR_META
+        .iter()
+        .filter_map(|k| {
+            let v = meta(doc, k)?;
+            (!v.starts_with("http")).then(|| (split_authors(&v), format!("meta:{k}")))
+        })
+        .collect();
+    // Twitter cards put the byline in a labelled pair: label1 "Written by", data1 the name.
+    let label = meta(doc, "twitter:label1")
+        .unwrap_or_default()
+        .to_lowercase();
+    if label.contains("written by") || label.contains("author") || label.contains("autor") {
+        if let Some(v) = meta(doc, "twitter:data1") {
+            out.push((split_authors(&v), "meta:twitter:data1".into()));
+        }
+    }
+    out
+}
+
+/// Names in `itemprop=author` elements: their `itemprop=name` (text or `content`), else
+/// their own text when it is short enough to be a name.
+fn itemprop_authors(doc: &Html) -> Vec<String> {
+    let mut out = Vec::new();
+    for el in doc.select(selector!("[itemprop~=author], [itemprop~=creator]")) {
+        let name = el
+            .select(selector!("[itemprop=name]"))
+            .next()
+            .map(|n| {
+                n.value()
+                    .attr("content")
+                    .map(collapse_spaces)
+                    .unwrap_or_else(|| collapse_spaces(&n.text().collect::<String>()))
+            })
+            .or_else(|| el.value().attr("content").map(collapse_spaces))
+            .unwrap_or_else(|| collapse_spaces(&el.text().collect::<String>()));
+        let names: Vec<String> = split_authors(&name)
             .into_iter()
-            .flatten()
-            .find_map(|d| date::parse(&d, &rules.date_formats))
+            .filter(|n| looks_like_name(n))
+            .collect();
+        out.extend(names);
+    }
+    out
+}
+
+/// The text of `rel=author` links that reads as a name.
+fn rel_authors(doc: &Html) -> Vec<String> {
+    doc.select(selector!("a[rel~=author], link[rel~=author][title]"))
+        .filter_map(|a| {
+            let text = a
+                .value()
+                .attr("title")
+                .map(collapse_spaces)
+                .unwrap_or_else(|| collapse_spaces(&a.text().collect::<String>()));
+            split_authors(&text)
+                .into_iter()
+                .find(|n| looks_like_name(n))
+        })
+        .collect()
+}
+
+/// Byline elements' text read as "By …" (in any language): what a page shows under its
+/// headline. The clean stage removes these elements, but the metadata stage reads the
+/// whole page, so their names are not lost.
+fn byline_elements(doc: &Html) -> Vec<String> {
+    doc.select(selector!(
+        "[class*=byline], [class*=Byline], [class*=author], [class*=Author], [id*=byline], [class*=article-meta], [class*=post-meta], [class*=entry-meta], address"
+    ))
+    .take(20)
+    .map(|el| collapse_spaces(&el.text().collect::<String>()))
+    .filter(|t| t.chars().count() <= 200)
+    .map(|t| from_byline(&t))
+    .find(|names| !names.is_empty())
+    .unwrap_or_default()
+}
+
+/// A date in an `itemprop` element that is not a `<meta>` (those [`meta`] reads).
+fn itemprop_date(doc: &Html, prop: &str) -> Option<String> {
+    doc.select(selector!("[itemprop]"))
+        .filter(|e| e.value().attr("itemprop") == Some(prop))
+        .find_map(|e| {
+            e.value()
+                .attr("datetime")
+                .or_else(|| e.value().attr("content"))
+                .map(str::to_string)
+        })
+}
+
+/// The page's publication `<time datetime>`: one marked as such (`pubdate`, a class
+/// saying published), else the first.
+fn time_element(doc: &Html) -> Option<String> {
+    let times: Vec<_> = doc.select(selector!("time[datetime]")).take(50).collect();
+    let marked = times.iter().find(|t| {
+        let v = t.value();
+        v.attr("pubdate").is_some()
+            || v.attr("class")
+                .is_some_and(|c| c.to_lowercase().contains("publish"))
+    });
+    marked
+        .or(times.first())
+        .and_then(|t| t.value().attr("datetime"))
+        .map(str::to_string)
+}
+
+/// A date written in a byline or date element ("Veröffentlicht am 3. März 2024").
+fn date_elements(doc: &Html) -> Option<String> {
+    doc.select(selector!(
+        "time, [class*=date], [class*=Date], [class*=byline], [class*=Byline], [class*=published], [class*=timestamp], [class*=article-meta], [class*=post-meta], [class*=entry-meta]"
+    ))
+    .take(30)
+    .map(|el| collapse_spaces(&el.text().collect::<String>()))
+    .filter(|t| t.chars().count() <= 200)
+    .find_map(|t| date::find_in_text(&t))
+}
+
+/// The site's own names (not people): `og:site_name`, `application-name`, the JSON-LD
+/// publisher and organisations.
+fn brands(doc: &Html, ld: &JsonLd) -> Vec<String> {
+    let mut out: Vec<String> = ["og:site_name", "application-name", "twitter:site"]
+        .iter()
+        .filter_map(|k| meta(doc, k))
+        .map(|s| s.trim_start_matches('@').to_string())
+        .collect();
+    out.extend(ld.organisations.iter().cloned());
+    out
+}
+
+/// The headline and where it came from. The visible `<h1>` is what readers see, so it wins
+/// when a meta title says the same (a meta title often adds the site's name or an SEO
+/// variant); otherwise the structured titles come first, since a page's first `<h1>` is
+/// sometimes the site's logo.
+fn title(doc: &Html, ld: &JsonLd, brands: &[String]) -> Option<(String, String)> {
+    let metas: Vec<(String, String)> = [
+        (
+            ld.article.as_ref().and_then(|a| str_field(a, "headline")),
+            "json-ld",
+        ),
+        (meta(doc, "og:title"), "meta:og:title"),
+        (meta(doc, "twitter:title"), "meta:twitter:title"),
+    ]
+    .into_iter()
+    .filter_map(|(t, s)| t.map(|t| (strip_site_name(&t, brands), s.to_string())))
+    .filter(|(t, _)| !t.is_empty())
+    .collect();
+    let h1 = text_of(doc, selector!("h1"));
+    if let Some(h1) = &h1 {
+        let h1_words = words(h1);
+        let agrees = metas.iter().any(|(t, _)| {
+            let t = words(t);
+            !h1_words.is_empty()
+                && (t == h1_words || (t.starts_with(&h1_words) && h1_words.len() >= 3))
         });
-    let language = doc
-        .select(selector!("html[lang]"))
+        if agrees {
+            return Some((h1.clone(), "h1".into()));
+        }
+    }
+    metas
+        .into_iter()
+        .next()
+        .or_else(|| h1.map(|h| (h, "h1".into())))
+        .or_else(|| {
+            text_of(doc, selector!("title"))
+                .map(|t| (strip_site_name(&t, brands), "title-tag".into()))
+        })
+}
+
+/// The language a page declares: `<html lang>`.
+pub fn declared_language(doc: &Html) -> Option<String> {
+    doc.select(selector!("html[lang]"))
         .next()
         .and_then(|h| h.value().attr("lang"))
         .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty());
-    let url = canonical(doc);
-    Metadata {
-        title: title.map(|t| strip_site_suffix(&t)),
-        subtitle,
-        authors,
-        published,
-        language,
-        url,
-    }
+        .filter(|l| !l.is_empty())
 }
 
 /// The URL a page declares for itself: `<link rel=canonical>` or `og:url`.
@@ -116,7 +361,7 @@ fn text_of(doc: &Html, selector: &Selector) -> Option<String> {
         .find(|t| !t.is_empty() && t.chars().count() <= 300)
 }
 
-pub(crate) fn values(doc: &Html, source: &HtmlSource) -> Vec<String> {
+fn values(doc: &Html, source: &HtmlSource) -> Vec<String> {
     match source {
         HtmlSource::Meta(key) => meta(doc, key).into_iter().collect(),
         HtmlSource::Selector { selector, attr } => doc
@@ -144,79 +389,170 @@ fn all(doc: &Html, sources: &[HtmlSource]) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The page's JSON-LD article object, if it has one.
-pub(crate) fn json_ld(doc: &Html) -> Option<Value> {
-    let mut fallback = None;
-    for script in doc.select(selector!("script[type='application/ld+json']")) {
-        let text: String = script.text().collect();
-        let Ok(value) = serde_json::from_str::<Value>(text.trim()) else {
-            continue;
+/// The page's JSON-LD: its article object, every object with an `@id` (authors are often
+/// references into the `@graph`), and the organisations it names.
+#[derive(Default)]
+struct JsonLd {
+    article: Option<Value>,
+    by_id: Vec<(String, Value)>,
+    organisations: Vec<String>,
+}
+
+impl JsonLd {
+    fn read(doc: &Html) -> JsonLd {
+        let mut ld = JsonLd::default();
+        let mut fallback = None;
+        for script in doc.select(selector!("script[type='application/ld+json']")) {
+            let text: String = script.text().collect();
+            let Ok(value) = serde_json::from_str::<Value>(text.trim()) else {
+                continue;
+            };
+            let mut stack = vec![value];
+            while let Some(v) = stack.pop() {
+                match v {
+                    Value::Array(items) => stack.extend(items.into_iter().rev()),
+                    Value::Object(mut map) => {
+                        if let Some(graph) = map.remove("@graph") {
+                            stack.push(graph);
+                        }
+                        let types = types(&map);
+                        if types.iter().any(|t| is_organisation_type(t)) {
+                            if let Some(name) = map.get("name").and_then(Value::as_str) {
+                                ld.organisations.push(name.to_string());
+                            }
+                        }
+                        if let Some(Value::Object(p)) = map.get("publisher") {
+                            if let Some(name) = p.get("name").and_then(Value::as_str) {
+                                ld.organisations.push(name.to_string());
+                            }
+                        }
+                        if let Some(id) = map.get("@id").and_then(Value::as_str) {
+                            ld.by_id.push((id.to_string(), Value::Object(map.clone())));
+                        }
+                        if ld.article.is_none() && types.iter().any(|t| is_article_type(t)) {
+                            ld.article = Some(Value::Object(map));
+                        } else if fallback.is_none() && map.contains_key("headline") {
+                            fallback = Some(Value::Object(map));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if ld.article.is_none() {
+            ld.article = fallback;
+        }
+        ld
+    }
+
+    fn field(&self, key: &str) -> Option<String> {
+        self.article.as_ref().and_then(|a| str_field(a, key))
+    }
+
+    /// The article's authors that are people: strings, `Person` objects (a reference by
+    /// `@id` resolved), arrays of them at any depth; organisations left out.
+    fn authors(&self) -> Vec<String> {
+        let Some(article) = &self.article else {
+            return Vec::new();
         };
-        let mut stack = vec![value];
+        let mut out: Vec<String> = Vec::new();
+        let mut stack: Vec<&Value> = ["author", "creator"]
+            .iter()
+            .filter_map(|k| article.get(*k))
+            .take(1)
+            .collect();
         while let Some(v) = stack.pop() {
             match v {
-                Value::Array(items) => stack.extend(items),
-                Value::Object(mut map) => {
-                    if let Some(graph) = map.remove("@graph") {
-                        stack.push(graph);
-                    }
-                    let is_article = match map.get("@type") {
-                        Some(Value::String(t)) => is_article_type(t),
-                        Some(Value::Array(ts)) => {
-                            ts.iter().filter_map(Value::as_str).any(is_article_type)
-                        }
-                        _ => false,
+                Value::String(s) => out.extend(split_authors(s)),
+                Value::Array(items) => stack.extend(items.iter().rev()),
+                Value::Object(o) => {
+                    let resolved = match (o.get("name"), o.get("@id").and_then(Value::as_str)) {
+                        (None, Some(id)) => self
+                            .by_id
+                            .iter()
+                            .find(|(i, _)| i == id)
+                            .and_then(|(_, v)| v.as_object()),
+                        _ => Some(o),
                     };
-                    if is_article {
-                        return Some(Value::Object(map));
+                    let Some(o) = resolved else { continue };
+                    if types(o).iter().any(|t| is_organisation_type(t)) {
+                        continue;
                     }
-                    if fallback.is_none() && map.contains_key("headline") {
-                        fallback = Some(Value::Object(map));
+                    match o.get("name") {
+                        Some(Value::String(s)) => out.extend(split_authors(s)),
+                        Some(Value::Array(names)) => stack.extend(names.iter().rev()),
+                        _ => {}
                     }
                 }
                 _ => {}
             }
         }
+        let mut unique: Vec<String> = Vec::new();
+        for name in out {
+            if !unique.contains(&name) {
+                unique.push(name);
+            }
+        }
+        unique
     }
-    fallback
+}
+
+fn types(map: &serde_json::Map<String, Value>) -> Vec<String> {
+    match map.get("@type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn is_article_type(t: &str) -> bool {
     t.ends_with("Article") || t == "BlogPosting" || t == "Report" || t == "LiveBlogPosting"
 }
 
-pub(crate) fn str_field(v: &Value, key: &str) -> Option<String> {
+fn is_organisation_type(t: &str) -> bool {
+    t == "Organization" || t.ends_with("Organization") || t == "Corporation" || t == "Brand"
+}
+
+fn str_field(v: &Value, key: &str) -> Option<String> {
     v.get(key)
         .and_then(Value::as_str)
         .map(collapse_spaces)
         .filter(|s| !s.is_empty())
 }
 
-pub(crate) fn ld_authors(v: &Value) -> Vec<String> {
-    let names = |a: &Value| -> Option<String> {
-        match a {
-            Value::String(s) => Some(s.clone()),
-            Value::Object(o) => o.get("name").and_then(Value::as_str).map(str::to_string),
-            _ => None,
-        }
-    };
-    let list: Vec<String> = match v.get("author") {
-        Some(Value::Array(items)) => items.iter().filter_map(names).collect(),
-        Some(a) => names(a).into_iter().collect(),
-        None => Vec::new(),
-    };
-    let mut out: Vec<String> = Vec::new();
-    for name in list.iter().flat_map(|n| split_authors(n)) {
-        if !out.contains(&name) {
-            out.push(name);
+/// Separators between a headline and the site's name, in the forms sites use.
+const SEPARATORS: &[&str] = &[
+    " | ", " || ", " – ", " — ", " - ", " » ", " « ", " · ", " • ", " :: ", " / ", ": ",
+];
+
+/// The headline without the site's name: "Headline | Site", "Headline - Site",
+/// "Headline — Site", "Headline » Site", "Site: Headline", "Site | Headline"… A name in
+/// `brands` is cut wherever it sits; without one, only a short tail after a separator
+/// (at most four words, after a headline of some length) is taken for the site's name.
+fn strip_site_name(title: &str, brands: &[String]) -> String {
+    let title = title.trim();
+    let key = |s: &str| words(s).join(" ");
+    for brand in brands.iter().map(|b| key(b)).filter(|b| !b.is_empty()) {
+        for sep in SEPARATORS {
+            if let Some(i) = title.rfind(sep) {
+                let (head, tail) = (&title[..i], &title[i + sep.len()..]);
+                if key(tail) == brand && !head.trim().is_empty() {
+                    return strip_site_name(head, &[]);
+                }
+            }
+            if let Some(i) = title.find(sep) {
+                let (head, tail) = (&title[..i], &title[i + sep.len()..]);
+                if key(head) == brand && !tail.trim().is_empty() {
+                    return tail.trim().to_string();
+                }
+            }
         }
     }
-    out
-}
-
-/// "Headline | Site Name" and "Headline - Site" → "Headline" (only for a short tail).
-pub(crate) fn strip_site_suffix(title: &str) -> String {
-    for sep in [" | ", " – ", " — ", " - "] {
+    for sep in SEPARATORS.iter().filter(|s| **s != ": ") {
         if let Some(i) = title.rfind(sep) {
             let tail = &title[i + sep.len()..];
             if tail.split_whitespace().count() <= 4 && i > 10 {
@@ -224,7 +560,15 @@ pub(crate) fn strip_site_suffix(title: &str) -> String {
             }
         }
     }
-    title.trim().to_string()
+    title.to_string()
+}
+
+/// Lowercased runs of letters and digits: how two titles are compared.
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]
@@ -248,11 +592,123 @@ mod tests {
     }
 
     #[test]
-    fn title_tag_loses_the_site_suffix() {
+    fn title_tag_loses_the_site_name_in_every_form() {
+        let none: &[String] = &[];
+        let brand = &["The Independent".to_string()];
         assert_eq!(
-            strip_site_suffix("Biden calls Putin | The Independent"),
+            strip_site_name("Biden calls Putin | The Independent", none),
             "Biden calls Putin"
         );
-        assert_eq!(strip_site_suffix("A - B"), "A - B");
+        assert_eq!(
+            strip_site_name("Biden calls Putin » The Independent", none),
+            "Biden calls Putin"
+        );
+        assert_eq!(
+            strip_site_name("Biden calls Putin — The Independent", none),
+            "Biden calls Putin"
+        );
+        assert_eq!(
+            strip_site_name("The Independent: Biden calls Putin", brand),
+            "Biden calls Putin"
+        );
+        assert_eq!(
+            strip_site_name("The Independent | Biden calls Putin", brand),
+            "Biden calls Putin"
+        );
+        assert_eq!(
+            strip_site_name("Biden calls Putin | World | The Independent", brand),
+            "Biden calls Putin"
+        );
+        // A colon inside a headline is the headline's own, unless the site's name is before it.
+        assert_eq!(
+            strip_site_name("Ukraine: what we know so far", none),
+            "Ukraine: what we know so far"
+        );
+        assert_eq!(strip_site_name("A - B", none), "A - B");
+    }
+
+    fn page(head: &str, body: &str) -> Metadata {
+        extract(
+            &Html::parse_document(&format!(
+                "<html><head>{head}</head><body>{body}</body></html>"
+            )),
+            None,
+        )
+    }
+
+    #[test]
+    fn authors_come_from_people_never_from_the_publisher() {
+        let m = page(
+            r##"<script type="application/ld+json">{"@graph":[{"@type":"Organization","@id":"#org","name":"Planet"},{"@type":"Person","@id":"#p1","name":"Lois Lane"},{"@type":"NewsArticle","headline":"H","author":[[{"@id":"#p1"}],{"@type":"Organization","name":"Planet"}]}]}</script>"##,
+            "",
+        );
+        assert_eq!(m.authors, vec!["Lois Lane"]);
+        assert_eq!(m.sources.authors.as_deref(), Some("json-ld"));
+        let m = page(
+            r#"<meta name="author" content="Planet"><meta property="og:site_name" content="Planet">"#,
+            r#"<p class="byline">By Clark Kent</p>"#,
+        );
+        assert_eq!(m.authors, vec!["Clark Kent"]);
+        assert_eq!(m.sources.authors.as_deref(), Some("byline-text"));
+    }
+
+    #[test]
+    fn authors_from_twitter_cards_itemprop_and_rel_author() {
+        let m = page(
+            r#"<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jane Doe">"#,
+            "",
+        );
+        assert_eq!(m.authors, vec!["Jane Doe"]);
+        assert_eq!(m.sources.authors.as_deref(), Some("meta:twitter:data1"));
+        let m = page(
+            r#"<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 minutes">"#,
+            "",
+        );
+        assert!(m.authors.is_empty());
+        let m = page(
+            "",
+            r#"<span itemprop="author" itemscope><span itemprop="name">Anna Müller</span></span>"#,
+        );
+        assert_eq!(m.authors, vec!["Anna Müller"]);
+        assert_eq!(m.sources.authors.as_deref(), Some("itemprop"));
+        let m = page("", r#"<a rel="author" href="/p/jd">Jan de Vries</a>"#);
+        assert_eq!(m.authors, vec!["Jan de Vries"]);
+        assert_eq!(m.sources.authors.as_deref(), Some("rel-author"));
+    }
+
+    #[test]
+    fn published_before_modified_and_itemprop_and_visible_dates() {
+        let m = page(
+            r#"<meta property="article:modified_time" content="2024-03-05T10:00:00+01:00"><meta itemprop="datePublished" content="2024-03-03T08:00:00+01:00">"#,
+            "",
+        );
+        assert_eq!(m.published.as_deref(), Some("2024-03-03T08:00:00+01:00"));
+        assert_eq!(m.sources.published.as_deref(), Some("meta:datePublished"));
+        assert_eq!(
+            m.modified.as_ref().map(|(d, _)| d.as_str()),
+            Some("2024-03-05T10:00:00+01:00")
+        );
+        let m = page(
+            "",
+            r#"<div class="article-date">Veröffentlicht am 3. März 2024</div>"#,
+        );
+        assert_eq!(m.published.as_deref(), Some("2024-03-03"));
+        assert_eq!(m.sources.published.as_deref(), Some("text"));
+    }
+
+    #[test]
+    fn the_visible_headline_wins_when_a_meta_title_agrees() {
+        let m = page(
+            r#"<meta property="og:title" content="Senate passes the bill after a long night | Planet"><title>x</title>"#,
+            "<h1>Senate passes the bill</h1>",
+        );
+        assert_eq!(m.title.as_deref(), Some("Senate passes the bill"));
+        assert_eq!(m.sources.title.as_deref(), Some("h1"));
+        let m = page(
+            r#"<meta property="og:title" content="Senate passes the bill">"#,
+            "<h1>Planet</h1>",
+        );
+        assert_eq!(m.title.as_deref(), Some("Senate passes the bill"));
+        assert_eq!(m.sources.title.as_deref(), Some("meta:og:title"));
     }
 }

@@ -3,7 +3,7 @@
 //! Runs after the removal rules, on the lines still open. Lines it reads are claimed
 //! (kind `title`, `subtitle`, `byline`) so they leave the body but stay auditable.
 
-use super::{date, split_authors, Metadata};
+use super::{authors, date, split_authors, Metadata};
 use crate::clean::sheet::Sheet;
 use crate::kind::Kind;
 use crate::rules::compiled::{SubtitleRule, TextMetadata, TitleRule};
@@ -16,6 +16,9 @@ const GENERIC_BYLINE_WINDOW: usize = 12;
 /// A headline is one line of at most this many characters.
 const MAX_TITLE_CHARS: usize = 300;
 
+/// A byline pattern and the source it is reported as (`byline-text`, `credit-line`).
+pub type Pattern<'a> = (&'a Regex, &'static str);
+
 /// Reads metadata from `sheet` and claims the lines it used.
 ///
 /// `site` is the rules' owner id (used in rule names). Byline patterns in `anywhere` (the
@@ -25,8 +28,8 @@ pub fn extract(
     sheet: &mut Sheet,
     site: &str,
     rules: &TextMetadata,
-    anywhere: &[&Regex],
-    top: &[&Regex],
+    anywhere: &[Pattern],
+    top: &[Pattern],
     headline_in_markup: bool,
 ) -> Metadata {
     let mut meta = Metadata::default();
@@ -56,8 +59,8 @@ fn byline(
     sheet: &mut Sheet,
     site: &str,
     rules: &TextMetadata,
-    anywhere: &[&Regex],
-    top: &[&Regex],
+    anywhere: &[Pattern],
+    top: &[Pattern],
     meta: &mut Metadata,
 ) {
     let (view, map) = open_view(sheet);
@@ -68,9 +71,9 @@ fn byline(
         .map_or(view.len(), |(i, _)| i);
     let patterns = anywhere
         .iter()
-        .map(|r| (*r, view.as_str()))
-        .chain(top.iter().map(|r| (*r, &view[..top_end])));
-    for (pattern, haystack) in patterns {
+        .map(|p| (p, view.as_str()))
+        .chain(top.iter().map(|p| (p, &view[..top_end])));
+    for (&(pattern, label), haystack) in patterns {
         let Some(caps) = pattern.captures(haystack) else {
             continue;
         };
@@ -79,9 +82,11 @@ fn byline(
         let last = first + whole.as_str().matches('\n').count();
         if let Some(a) = caps.name("authors") {
             meta.authors = split_authors(a.as_str());
+            meta.sources.authors = source(!meta.authors.is_empty(), label);
         }
         if let Some(d) = caps.name("date") {
             meta.published = date::parse(d.as_str(), &rules.date_formats);
+            meta.sources.published = source(meta.published.is_some(), label);
         }
         for &line in &map[first..=last.min(map.len() - 1)] {
             sheet.claim(
@@ -94,6 +99,64 @@ fn byline(
             return;
         }
     }
+    if !top.is_empty() {
+        visible_byline(sheet, site, meta);
+    }
+}
+
+/// A line this long is prose, not a byline or a dateline.
+const MAX_BYLINE_WORDS: usize = 16;
+const MAX_DATELINE_WORDS: usize = 10;
+
+/// What the generic patterns miss, near the top of the dump: a byline in any of the
+/// languages [`authors::from_byline`] reads ("Von Anna Müller", "Par Jean Dupont"), and
+/// a short line that is a date with a label ("Veröffentlicht am 3. März 2024", "Publié le
+/// 12 février 2023"). Each line read is claimed as `byline`, so a byline never leaves the
+/// body without its names in `authors`.
+fn visible_byline(sheet: &mut Sheet, site: &str, meta: &mut Metadata) {
+    let window: Vec<usize> = sheet.open_lines().take(GENERIC_BYLINE_WINDOW).collect();
+    for i in window {
+        let line = sheet.line(i);
+        let words = line.split_whitespace().count();
+        let mut used = false;
+        if meta.authors.is_empty() && words <= MAX_BYLINE_WORDS {
+            let names = authors::from_byline(line);
+            if !names.is_empty() {
+                meta.authors = names;
+                meta.sources.authors = Some("byline-text".into());
+                used = true;
+                if meta.published.is_none() {
+                    meta.published = date::find_in_text(line);
+                    meta.sources.published = source(meta.published.is_some(), "byline-text");
+                }
+            }
+        }
+        if !used && meta.published.is_none() && words <= MAX_DATELINE_WORDS && is_dateline(line) {
+            meta.published = date::find_in_text(line);
+            meta.sources.published = source(meta.published.is_some(), "text");
+            used = meta.published.is_some();
+        }
+        if used {
+            sheet.claim(i..i + 1, Kind::Byline, &format!("{site}/metadata.byline"));
+        }
+        if !meta.authors.is_empty() && meta.published.is_some() {
+            return;
+        }
+    }
+}
+
+/// A line that is a date and little else: after taking out the date, at most a few words
+/// (a label such as "Updated", "Stand:", "Publié le", a weekday, a time) remain, and the
+/// line does not end like a sentence.
+fn is_dateline(line: &str) -> bool {
+    if date::find_in_text(line).is_none() || (line.ends_with(['.', '!', '?']) && line.len() > 40) {
+        return false;
+    }
+    let letters_words = line
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    letters_words <= 5
 }
 
 fn title(sheet: &mut Sheet, site: &str, rule: &TitleRule, meta: &mut Metadata) -> Option<usize> {
@@ -121,12 +184,36 @@ fn title(sheet: &mut Sheet, site: &str, rule: &TitleRule, meta: &mut Metadata) -
     if meta.title.is_none() {
         meta.title = Some(sheet.line(line).to_string());
     }
+    meta.sources.title = Some(
+        match rule {
+            TitleRule::First => "first-line",
+            _ => "site-rule",
+        }
+        .to_string(),
+    );
     sheet.claim(
         line..line + 1,
         Kind::Title,
         &format!("{site}/metadata.title"),
     );
     Some(line)
+}
+
+/// On a page, the headline block is the markup's title: claim it so it leaves the body.
+pub fn claim_title(sheet: &mut Sheet, owner: &str, title: Option<&str>) {
+    let Some(title) = title else { return };
+    let want = title.to_lowercase();
+    let found = sheet
+        .open_lines()
+        .take(15)
+        .find(|&i| sheet.line(i).to_lowercase() == want);
+    if let Some(i) = found {
+        sheet.claim(i..i + 1, Kind::Title, &format!("{owner}/metadata.title"));
+    }
+}
+
+fn source(found: bool, name: &str) -> Option<String> {
+    found.then(|| name.to_string())
 }
 
 /// The first paragraph that looks like a headline, passing over at most a few short labels
@@ -189,6 +276,13 @@ fn subtitle(
         if meta.subtitle.is_none() {
             meta.subtitle = Some(sheet.line(i).to_string());
         }
+        meta.sources.subtitle = Some(
+            match rule {
+                SubtitleRule::Pattern(_) => "site-rule",
+                _ => "after-title",
+            }
+            .to_string(),
+        );
         sheet.claim(
             i..i + 1,
             Kind::Subtitle,

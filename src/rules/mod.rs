@@ -7,12 +7,14 @@
 mod compile;
 pub mod compiled;
 mod error;
+pub mod languages;
 pub mod model;
 mod selector;
 
 pub use compile::anchored;
 pub use compiled::Site;
 pub use error::{line_col, RuleError, RuleErrors};
+pub use languages::GENERIC_LANGUAGE_RULES;
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +31,8 @@ pub const GENERIC_FILE: &str = "<built-in generic.toml>";
 #[derive(Debug)]
 pub struct RuleSet {
     pub generic: Site,
+    /// The generic rules of each language beside English, compiled once per process.
+    pub generic_languages: &'static [Site],
     pub sites: Vec<Site>,
     /// Every site's fingerprints in one set, so finding a dump's site is one pass over its
     /// lines however many sites there are.
@@ -86,6 +90,7 @@ impl RuleSet {
             .collect();
         Ok(RuleSet {
             generic: generic(),
+            generic_languages: languages::compiled(),
             sites,
             fingerprints,
             fingerprint_owner,
