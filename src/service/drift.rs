@@ -423,6 +423,7 @@ mod tests {
             subtitle: None,
             authors: vec![],
             published: None,
+            metadata_sources: Default::default(),
             site: Some(SiteRef {
                 id: "acme".into(),
                 name: "Acme".into(),
