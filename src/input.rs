@@ -8,10 +8,15 @@
 //! too large, a malformed envelope) is an [`InputError`] here, with a message that says
 //! what to do.
 
+pub(crate) mod warc;
+
 use crate::{charset, normalize};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 
 /// Inputs larger than this are refused rather than read into memory.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
@@ -125,17 +130,39 @@ pub enum InputError {
 /// An error about the file as a whole (missing, empty, binary, too large…) comes from
 /// [`open`] before any dump; an `Err` item is one dump of a file holding several that
 /// could not be read, and the dumps after it are still yielded.
-pub struct Dumps(Box<dyn Iterator<Item = Result<Dump, InputError>> + Send>);
+pub struct Dumps {
+    dumps: Box<dyn Iterator<Item = Result<Dump, InputError>> + Send>,
+    skipped: Option<Arc<AtomicUsize>>,
+}
 
 impl Dumps {
     /// A file that is one dump.
     pub fn one(dump: Dump) -> Dumps {
-        Dumps(Box::new(std::iter::once(Ok(dump))))
+        Dumps::many(std::iter::once(Ok(dump)))
     }
 
     /// A file holding many dumps, yielded by `dumps` as they are read.
     pub fn many(dumps: impl Iterator<Item = Result<Dump, InputError>> + Send + 'static) -> Dumps {
-        Dumps(Box::new(dumps))
+        Dumps {
+            dumps: Box::new(dumps),
+            skipped: None,
+        }
+    }
+
+    /// A WARC file's pages, read from `source` record by record.
+    fn warc(path: &Path, source: impl Read + Send + 'static) -> Dumps {
+        let records = warc::read(path, source);
+        let skipped = Some(records.skipped());
+        Dumps {
+            dumps: Box::new(records),
+            skipped,
+        }
+    }
+
+    /// Counts the records of the file passed over because they hold no dump (a WARC file's
+    /// requests, metadata, images…), as they are read; `None` for a file that has none.
+    pub fn skipped(&self) -> Option<Arc<AtomicUsize>> {
+        self.skipped.clone()
     }
 }
 
@@ -143,7 +170,7 @@ impl Iterator for Dumps {
     type Item = Result<Dump, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next()
+        self.dumps.next()
     }
 }
 
@@ -153,23 +180,79 @@ impl std::fmt::Debug for Dumps {
     }
 }
 
-/// Opens a file and yields its dumps. Every format read today holds one dump per file;
-/// a format holding many (one per record or line) is read here, record by record.
+/// Opens a file and yields its dumps: a WARC file (`.warc`, `.warc.gz`, or any file that
+/// starts like one) holds one per page record, read as they are asked for; any other file
+/// is one dump.
 pub fn open(path: &Path) -> Result<Dumps, InputError> {
+    let io = |source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut head = [0u8; 5];
+    let n = read_head(&mut file, &mut head).map_err(io)?;
+    if warc::looks_like_warc(path, &head[..n]) {
+        use std::io::Seek;
+        file.rewind().map_err(io)?;
+        return Ok(Dumps::warc(path, file));
+    }
     read(path).map(Dumps::one)
+}
+
+/// Yields the dumps of a stream that may be a WARC file (stdin): a WARC stream, plain or
+/// gzipped, is read record by record; anything else is read whole as one dump, up to the
+/// size limit.
+pub fn open_stream(path: &Path, source: impl Read + Send + 'static) -> Result<Dumps, InputError> {
+    let io = |source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut source = std::io::BufReader::new(source);
+    let head = std::io::BufRead::fill_buf(&mut source).map_err(io)?;
+    if warc::looks_like_warc(path, head) || starts_like_warc(head) {
+        return Ok(Dumps::warc(path, source));
+    }
+    let mut bytes = Vec::new();
+    // One byte over the limit is enough to know the dump is too large.
+    source
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    from_bytes(path, &bytes).map(Dumps::one)
 }
 
 /// Yields the dumps of a file whose bytes the caller has read itself (the service opens
 /// inbox files its own way, refusing symlinks and FIFOs): the same dumps [`open`] yields,
 /// without touching the path again.
 pub fn open_bytes(path: &Path, bytes: &[u8]) -> Result<Dumps, InputError> {
+    if warc::looks_like_warc(path, bytes) {
+        return Ok(Dumps::warc(path, std::io::Cursor::new(bytes.to_vec())));
+    }
     from_bytes(path, bytes).map(Dumps::one)
+}
+
+/// Whether a stream starting with `head` is a WARC file (plain, or gzipped: a dump is
+/// never gzipped).
+pub fn starts_like_warc(head: &[u8]) -> bool {
+    head.starts_with(b"WARC/") || head.starts_with(&[0x1f, 0x8b])
 }
 
 /// Whether `path` is, by its name, a file that holds many dumps (whose count is only known
 /// once it is read).
-pub fn holds_many(_path: &Path) -> bool {
-    false
+pub fn holds_many(path: &Path) -> bool {
+    warc::looks_like_warc(path, b"")
+}
+
+/// Fills `head` as far as the file goes.
+fn read_head(file: &mut std::fs::File, head: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
 }
 
 /// Reads and prepares a file that is one dump.

@@ -50,22 +50,8 @@ fn write_pages(dir: &Path, n: usize) {
 fn clean_with_more_jobs_prints_the_same_articles_in_the_same_order() {
     let dir = tempfile::tempdir().unwrap();
     write_pages(dir.path(), 12);
-    let run = |jobs: &str| {
-        copydesk(
-            dir.path(),
-            &[
-                "clean",
-                "--rules",
-                &rules(),
-                "--format",
-                "json",
-                "--stdout",
-                "--jobs",
-                jobs,
-                ".",
-            ],
-        )
-    };
+    let rules = repo().join("rules");
+    let run = |jobs: &str| common::clean_json_run(dir.path(), &rules, &["--jobs", jobs, "."]);
     let one = run("1");
     let four = run("4");
     assert!(one.status.success(), "{}", stderr(&one));
@@ -237,4 +223,185 @@ fn batch_answers_a_line_over_the_size_budget_with_its_id() {
     assert_eq!(lines[1]["id"], "small");
     assert!(lines[1]["text"].as_str().unwrap().contains("A short body."));
     assert_eq!(stderr(&out), "");
+}
+
+/// One WARC record, gzipped on its own (as CC-NEWS files are, one member per record).
+fn warc_record(kind: &str, id: &str, uri: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
+    let mut record = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\nWARC-Date: 2024-03-05T10:20:30Z\r\n\
+         WARC-Target-URI: {uri}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        block.len()
+    )
+    .into_bytes();
+    record.extend_from_slice(block);
+    record.extend_from_slice(b"\r\n\r\n");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&record).unwrap();
+    gz.finish().unwrap()
+}
+
+/// A WARC file: three news pages (one served as Latin-1), and records that hold none.
+fn warc_file() -> Vec<u8> {
+    let response = |id: &str, uri: &str, content_type: &str, body: &[u8]| {
+        let mut block =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n").into_bytes();
+        block.extend_from_slice(body);
+        warc_record(
+            "response",
+            id,
+            uri,
+            "application/http; msgtype=response",
+            &block,
+        )
+    };
+    let page = |title: &str| {
+        format!("<!DOCTYPE html><html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{}</p></article></body></html>",
+            "The harbour reopened after the storm, and boats went out again. ".repeat(8))
+    };
+    [
+        warc_record(
+            "warcinfo",
+            "0",
+            "",
+            "application/warc-fields",
+            b"software: test\r\n",
+        ),
+        warc_record(
+            "request",
+            "1",
+            "https://news.example/a",
+            "application/http; msgtype=request",
+            b"GET /a HTTP/1.1\r\n\r\n",
+        ),
+        response(
+            "2",
+            "https://news.example/a",
+            "text/html; charset=utf-8",
+            page("Harbour Reopens").as_bytes(),
+        ),
+        response(
+            "3",
+            "https://news.example/logo.png",
+            "image/png",
+            b"\x89PNG\r\n",
+        ),
+        response(
+            "4",
+            "https://news.example/b",
+            "text/html; charset=iso-8859-1",
+            &page("Caf\u{e9} Owners Return")
+                .chars()
+                .map(|c| c as u8)
+                .collect::<Vec<u8>>(),
+        ),
+        warc_record(
+            "metadata",
+            "5",
+            "https://news.example/a",
+            "application/warc-fields",
+            b"fetchTimeMs: 12\r\n",
+        ),
+        response(
+            "6",
+            "https://news.example/c",
+            "text/html",
+            page("Boats Go Out Again").as_bytes(),
+        ),
+    ]
+    .concat()
+}
+
+fn check_warc_articles(articles: &[Value]) {
+    let titles: Vec<&str> = articles
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Harbour Reopens",
+            "Café Owners Return",
+            "Boats Go Out Again"
+        ]
+    );
+    assert_eq!(articles[1]["url"], "https://news.example/b");
+    assert_eq!(articles[1]["source"]["fetched_at"], "2024-03-05T10:20:30Z");
+    assert_eq!(articles[1]["source"]["record"], "<urn:uuid:4>");
+}
+
+#[test]
+fn clean_prints_one_article_per_html_response_of_a_warc_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("crawl.warc.gz"), warc_file()).unwrap();
+    let out = common::clean_json_run(dir.path(), &repo().join("rules"), &["crawl.warc.gz"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    check_warc_articles(&json_lines(&out));
+    assert!(
+        stderr(&out).contains("cleaned 3, failed 0, generic 3, skipped 4 in "),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(json_lines(&out)[0]["source"]["path"], "crawl.warc.gz");
+
+    // From stdin, and into files: one per page, the same names on a second run.
+    let piped = with_stdin(
+        dir.path(),
+        &[
+            "clean",
+            "--rules",
+            &rules(),
+            "--format",
+            "json",
+            "--stdout",
+            "-",
+        ],
+        &warc_file(),
+    );
+    check_warc_articles(&json_lines(&piped));
+    let names = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    for _ in 0..2 {
+        let out = copydesk(
+            dir.path(),
+            &[
+                "clean",
+                "--rules",
+                &rules(),
+                "--out",
+                "out",
+                "crawl.warc.gz",
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(names(&dir.path().join("out")).len(), 3);
+}
+
+#[test]
+fn batch_reads_a_warc_stream_one_line_per_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = with_stdin(
+        dir.path(),
+        &["batch", "--rules", &rules(), "--jobs", "2"],
+        &warc_file(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines = json_lines(&out);
+    check_warc_articles(&lines);
+    let ids: Vec<&Value> = lines.iter().map(|l| &l["id"]).collect();
+    assert_eq!(
+        ids,
+        [
+            &json!("<urn:uuid:2>"),
+            &json!("<urn:uuid:4>"),
+            &json!("<urn:uuid:6>")
+        ]
+    );
+    assert!(stderr(&out).contains("skipped 4"), "{}", stderr(&out));
 }

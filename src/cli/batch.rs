@@ -4,10 +4,13 @@
 use super::progress::Progress;
 use super::{RulesArg, OK, SOME_FAILED, USAGE};
 use copydesk::batch::{self, LineReader};
+use copydesk::input::{Dump, InputError};
 use copydesk::parallel::{self, Done};
 use copydesk::{Engine, Options};
 use serde_json::Value;
-use std::io::Write;
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,6 +40,12 @@ struct Answer {
     generic: Option<bool>,
 }
 
+/// One unit of input: a line of JSON Lines, or a page record of a WARC stream.
+enum Job {
+    Line(batch::Line),
+    Record(Result<Dump, InputError>),
+}
+
 pub fn run(args: Args) -> u8 {
     let Some(rules) = args.rules.load() else {
         return USAGE;
@@ -51,20 +60,56 @@ pub fn run(args: Args) -> u8 {
         time_budget: Some(Duration::from_secs_f64(args.max_seconds)),
     };
     let mut progress = Progress::new(None, args.quiet);
-    let mut reader = LineReader::new(std::io::stdin().lock(), args.max_bytes);
-    let mut read_error = None;
-    let lines = std::iter::from_fn(|| match reader.next_line() {
-        Ok(line) => line,
+    let mut stdin = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
+    let warc = match stdin.fill_buf() {
+        Ok(head) => copydesk::input::starts_like_warc(head),
         Err(e) => {
-            read_error = Some(e);
-            None
+            eprintln!("copydesk: cannot read stdin: {e}");
+            return SOME_FAILED;
         }
-    })
-    .map(|line| ((line.number, line.id.clone()), line));
-    let work = move |line: batch::Line| answer(&engine, line);
+    };
+    let mut read_error = None;
+    let mut skipped = None;
+    // Each job's key: what messages call it, and the `id` its output line carries.
+    let jobs: Box<dyn Iterator<Item = ((String, Value), Job)>> = if warc {
+        let dumps = match copydesk::input::open_stream(Path::new(STDIN), stdin) {
+            Ok(dumps) => dumps,
+            Err(e) => {
+                eprintln!("copydesk: {e}");
+                return SOME_FAILED;
+            }
+        };
+        skipped = dumps.skipped();
+        Box::new(dumps.enumerate().map(|(i, dump)| {
+            let id = match &dump {
+                Ok(d) => d.record.clone().map_or(Value::Null, Value::String),
+                Err(_) => Value::Null,
+            };
+            ((format!("page {}", i + 1), id), Job::Record(dump))
+        }))
+    } else {
+        let mut reader = LineReader::new(stdin, args.max_bytes);
+        let read_error = &mut read_error;
+        Box::new(
+            std::iter::from_fn(move || match reader.next_line() {
+                Ok(line) => line,
+                Err(e) => {
+                    *read_error = Some(e);
+                    None
+                }
+            })
+            .map(|line| {
+                (
+                    (format!("line {}", line.number), line.id.clone()),
+                    Job::Line(line),
+                )
+            }),
+        )
+    };
+    let work = move |job: Job| answer(&engine, job);
     let mut stdout = std::io::stdout().lock();
     let mut write_error = None;
-    parallel::ordered_map(lines, settings, work, |(number, id), done| {
+    parallel::ordered_map(jobs, settings, work, |(name, id), done| {
         progress.tick();
         let answer = match done {
             Done::Finished(answer) => answer,
@@ -72,7 +117,7 @@ pub fn run(args: Args) -> u8 {
                 line: batch::error_line(
                     id,
                     &format!(
-                        "line {number} was still being cleaned after {:.1} s (--max-seconds); given up",
+                        "{name} was still being cleaned after {:.1} s (--max-seconds); given up",
                         ran.as_secs_f64()
                     ),
                 ),
@@ -81,7 +126,7 @@ pub fn run(args: Args) -> u8 {
             Done::Panicked(_) => Answer {
                 line: batch::error_line(
                     id,
-                    &format!("line {number}: internal error while cleaning (a bug: please report it with this line)"),
+                    &format!("{name}: internal error while cleaning (a bug: please report it with this input)"),
                 ),
                 generic: None,
             },
@@ -101,6 +146,7 @@ pub fn run(args: Args) -> u8 {
             }
         }
     });
+    progress.tally.skipped = skipped.map_or(0, |s| s.load(Ordering::Relaxed));
     let summary = progress.finish();
     if let Some(e) = write_error {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -123,24 +169,39 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-/// Cleans one line on a worker thread.
-fn answer(engine: &Engine, line: batch::Line) -> Answer {
+/// What stdin is called in messages and in the articles' source.
+const STDIN: &str = "-";
+
+/// Cleans one line or record on a worker thread.
+fn answer(engine: &Engine, job: Job) -> Answer {
     let failed = |id: Value, error: String| Answer {
         line: batch::error_line(id, &error),
         generic: None,
     };
-    let body = match line.body {
-        Ok(body) => body,
-        Err(error) => return failed(line.id, error),
+    let (id, dump) = match job {
+        Job::Line(line) => {
+            let body = match line.body {
+                Ok(body) => body,
+                Err(error) => return failed(line.id, error),
+            };
+            (line.id, batch::dump(line.number, &body))
+        }
+        Job::Record(dump) => {
+            let id = match &dump {
+                Ok(d) => d.record.clone().map_or(Value::Null, Value::String),
+                Err(_) => Value::Null,
+            };
+            (id, dump)
+        }
     };
-    match batch::dump(line.number, &body) {
+    match dump {
         Ok(dump) => {
             let article = engine.clean(dump, &Options::default());
             Answer {
-                line: batch::article_line(line.id, &article),
+                line: batch::article_line(id, &article),
                 generic: Some(article.generic),
             }
         }
-        Err(e) => failed(line.id, e.to_string()),
+        Err(e) => failed(id, e.to_string()),
     }
 }

@@ -7,8 +7,10 @@ use copydesk::output::{self, Format};
 use copydesk::panics::catch;
 use copydesk::parallel::{self, Done};
 use copydesk::{Engine, Options};
-use std::io::{Read, Write};
+use std::cell::RefCell;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
@@ -39,7 +41,8 @@ pub struct Args {
     /// No progress bar and no summary line (errors and warnings are still printed).
     #[arg(long, short = 'q')]
     quiet: bool,
-    /// Dump files, or folders of them; `-` reads one dump from stdin.
+    /// Dump files (or WARC files), or folders of them; `-` reads one dump (or a WARC
+    /// stream) from stdin.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
@@ -81,13 +84,14 @@ pub fn run(args: Args) -> u8 {
         time_budget: None,
     };
     // Files of many dumps make the count unknown until they are read.
-    let total = (!inputs.iter().any(|i| copydesk::input::holds_many(i))).then_some(inputs.len());
+    let total = (!inputs.iter().any(|i| input::holds_many(i))).then_some(inputs.len());
     let mut progress = Progress::new(total.map(|n| n as u64), args.quiet);
     progress.tally.failed = failed;
     // Dumps are read here, in order; cleaning and writing run on the worker threads.
-    let dumps = inputs
-        .iter()
-        .flat_map(|input| dumps_of(input).map(move |dump| (input.clone(), dump)));
+    let skipped = RefCell::new(Vec::new());
+    let dumps = inputs.iter().flat_map(|input| {
+        dumps_of(input, &mut skipped.borrow_mut()).map(move |dump| (input.clone(), dump))
+    });
     let target = Target {
         stdout: args.stdout,
         format: args.format,
@@ -148,6 +152,11 @@ pub fn run(args: Args) -> u8 {
         }
         true
     });
+    progress.tally.skipped = skipped
+        .into_inner()
+        .iter()
+        .map(|count: &Arc<AtomicUsize>| count.load(Ordering::Relaxed))
+        .sum();
     let summary = progress.finish();
     if broken_pipe {
         return OK;
@@ -170,10 +179,17 @@ pub fn run(args: Args) -> u8 {
 const STDIN: &str = "-";
 
 /// The dumps of one input, in order, as they are read: a file that cannot be opened gives
-/// one error; a bug met while reading ends the file with one.
-fn dumps_of(input: &Path) -> Box<dyn Iterator<Item = Result<Dump, String>>> {
+/// one error; a bug met while reading ends the file with one. The count of records the
+/// file passes over, if it has any, is added to `skipped`.
+fn dumps_of(
+    input: &Path,
+    skipped: &mut Vec<Arc<AtomicUsize>>,
+) -> Box<dyn Iterator<Item = Result<Dump, String>>> {
     let mut dumps = match catch(|| open(input)) {
-        Ok(Ok(dumps)) => dumps,
+        Ok(Ok(dumps)) => {
+            skipped.extend(dumps.skipped());
+            dumps
+        }
         Ok(Err(e)) => return Box::new(std::iter::once(Err(format!("copydesk: {e}")))),
         Err(_) => return Box::new(std::iter::once(Err(internal_error(input)))),
     };
@@ -203,20 +219,11 @@ fn internal_error(input: &Path) -> String {
 
 /// Opens one input: a file, or stdin for `-`.
 fn open(input: &Path) -> Result<Dumps, InputError> {
-    if input.as_os_str() != STDIN {
-        return copydesk::input::open(input);
+    if input.as_os_str() == STDIN {
+        copydesk::input::open_stream(input, std::io::stdin())
+    } else {
+        copydesk::input::open(input)
     }
-    let mut bytes = Vec::new();
-    // One byte over the limit is enough to know the dump is too large.
-    std::io::stdin()
-        .lock()
-        .take(copydesk::input::MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| InputError::Io {
-            path: input.to_path_buf(),
-            source,
-        })?;
-    copydesk::input::from_bytes(input, &bytes).map(Dumps::one)
 }
 
 /// Where the articles go.
@@ -291,7 +298,11 @@ fn collect_in(path: &Path, out: &mut Vec<PathBuf>, named: bool) -> std::io::Resu
     let meta = std::fs::metadata(path)?;
     if !meta.is_dir() {
         // In folders: dump extensions, and files with none (scrapers often save bare names).
-        if named || path.extension().is_none() || input::has_dump_extension(path) {
+        if named
+            || path.extension().is_none()
+            || input::has_dump_extension(path)
+            || input::holds_many(path)
+        {
             out.push(path.to_path_buf());
         }
         return Ok(());

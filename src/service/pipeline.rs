@@ -273,8 +273,8 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
         rules: rules_in_force(),
         when: super::now_rfc3339(),
     };
-    let bytes = match read(path, before) {
-        Ok(bytes) => bytes,
+    let contents = match read(path, before) {
+        Ok(contents) => contents,
         Err(Unread::Gone) => return Step::Done(Outcome::Gone),
         Err(Unread::Changed) => return Step::Done(Outcome::Changed),
         Err(Unread::Refused(reason)) => {
@@ -296,8 +296,17 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
     };
     let options = Options::default();
     let opened = catch(|| {
-        crate::input::open_bytes(path, &bytes)
-            .map(|dumps| loaded.engine.clean_dumps_noted(dumps, &options))
+        match &contents {
+            Contents::Bytes(bytes) => crate::input::open_bytes(path, bytes),
+            Contents::Stream(file) => file
+                .try_clone()
+                .map_err(|source| InputError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })
+                .and_then(|file| crate::input::open_stream(path, file)),
+        }
+        .map(|dumps| loaded.engine.clean_dumps_noted(dumps, &options))
     });
     let mut cleaned = match opened {
         Ok(Ok(cleaned)) => cleaned,
@@ -327,7 +336,9 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
     // A file of one dump is that dump: it can be kept as a sample of its site.
     if let [candidate] = candidates.as_slice() {
         if articles.len() == 1 {
-            settings.learning.offer(path, &bytes, candidate);
+            if let Contents::Bytes(bytes) = &contents {
+                settings.learning.offer(path, bytes, candidate);
+            }
         }
     }
     Step::Rendered(Rendered {
@@ -392,10 +403,17 @@ enum Unread {
     Input(InputError),
 }
 
+/// What [`read`] gives: a dump's bytes, or a file of many dumps (WARC), of any size, to
+/// be read dump by dump (whether it changed meanwhile is checked after cleaning).
+enum Contents {
+    Bytes(Vec<u8>),
+    Stream(std::fs::File),
+}
+
 /// Reads the dump through a handle that is checked to be the regular file `before`
 /// describes, and still the same after reading (a writer that went on meanwhile makes it
 /// [`Unread::Changed`]).
-fn read(path: &Path, before: Identity) -> Result<Vec<u8>, Unread> {
+fn read(path: &Path, before: Identity) -> Result<Contents, Unread> {
     let io = |source: std::io::Error| {
         if source.kind() == std::io::ErrorKind::NotFound {
             Unread::Gone
@@ -414,6 +432,9 @@ fn read(path: &Path, before: Identity) -> Result<Vec<u8>, Unread> {
     if Identity::of(&meta) != before {
         return Err(Unread::Changed);
     }
+    if crate::input::holds_many(path) {
+        return Ok(Contents::Stream(file));
+    }
     if meta.len() > MAX_INPUT_BYTES {
         return Err(Unread::Input(InputError::TooLarge {
             path: path.to_path_buf(),
@@ -423,7 +444,7 @@ fn read(path: &Path, before: Identity) -> Result<Vec<u8>, Unread> {
     }
     let bytes = open::read_limited(&mut file, MAX_INPUT_BYTES).map_err(io)?;
     match file.metadata() {
-        Ok(after) if Identity::of(&after) == before => Ok(bytes),
+        Ok(after) if Identity::of(&after) == before => Ok(Contents::Bytes(bytes)),
         Ok(_) => Err(Unread::Changed),
         Err(e) => Err(io(e)),
     }
@@ -643,6 +664,56 @@ mod tests {
     /// A crash after the article was written (the dump still in the inbox), then a rule
     /// change that changes the title, then a restart: cleaning again replaces the same
     /// output file instead of adding a second article for the one input.
+    #[test]
+    fn a_warc_file_leaves_the_inbox_with_all_its_pages_written_once() {
+        use crate::input::warc::tests::{gzip_each, record, response};
+        let (dir, settings, rules) = setup();
+        let input = dir.path().join("inbox/crawl.warc.gz");
+        let page = |title: &str| {
+            format!("<html><head><title>{title}</title></head><body><p>{title}: the story.</p></body></html>")
+        };
+        let records = [
+            record(
+                "request",
+                "1",
+                "https://x.example/a",
+                "application/http; msgtype=request",
+                b"GET /a HTTP/1.1\r\n\r\n",
+            ),
+            response(
+                "2",
+                "https://x.example/a",
+                "Content-Type: text/html\r\n",
+                page("First Story").as_bytes(),
+            ),
+            response(
+                "3",
+                "https://x.example/b",
+                "Content-Type: text/html\r\n",
+                page("Second Story").as_bytes(),
+            ),
+        ];
+        std::fs::write(&input, gzip_each(&records)).unwrap();
+        // A crash after the articles were written, before the file left the inbox...
+        let Step::Rendered(rendered) = prepare(&input, &rules, &settings) else {
+            panic!("not cleaned")
+        };
+        let Step::Written(_) = write(rendered, &settings) else {
+            panic!("not written")
+        };
+        // ...and the run after it writes the same two articles, no more.
+        let Outcome::Cleaned { outputs } = process(&input, &rules, &settings) else {
+            panic!("not cleaned")
+        };
+        assert_eq!(outputs.len(), 2, "{outputs:?}");
+        assert_eq!(std::fs::read_dir(&settings.outbox).unwrap().count(), 2);
+        assert!(std::fs::read_to_string(&outputs[1])
+            .unwrap()
+            .contains("Second Story: the story."));
+        assert!(!input.exists());
+        assert!(settings.processed_dir.join("crawl.warc.gz").exists());
+    }
+
     #[test]
     fn cleaning_again_under_new_rules_replaces_the_same_output() {
         let (dir, settings, _) = setup();
