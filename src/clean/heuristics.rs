@@ -27,7 +27,7 @@ const MENU_RUN: usize = 5;
 /// How a line counts toward the article stretch: prose adds its words; a short line
 /// costs a little, so a few headings between paragraphs are crossed, a footer is not.
 fn line_score(line: &str) -> f64 {
-    let words = line.split_whitespace().count();
+    let words = words(line);
     if is_prose(line, words) {
         words as f64
     } else {
@@ -39,12 +39,36 @@ fn is_prose(line: &str, words: usize) -> bool {
     if words >= LONG_WORDS {
         return true;
     }
-    let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
-    words >= PROSE_WORDS && end.ends_with(['.', '!', '?', ':', ';', '…'])
+    let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』', '）']);
+    words >= PROSE_WORDS && end.ends_with(['.', '!', '?', ':', ';', '…', '。', '！', '？', '：'])
 }
 
-/// Claims page chrome around (and menus within) the dump's main stretch of prose.
+/// Words in a line, for judging its shape. Chinese and Japanese write without spaces, so
+/// there a run of ideographs or kana counts a word per two characters (about the length of
+/// a word in both), and a paragraph reads as the prose it is.
+fn words(line: &str) -> usize {
+    line.split_whitespace()
+        .map(|token| {
+            let wide = token.chars().filter(|&c| is_unspaced_script(c)).count();
+            (wide / 2).max(1)
+        })
+        .sum()
+}
+
+/// Ideographs, kana and full-width forms: scripts written without spaces between words.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF       // hiragana, katakana
+        | 0x3400..=0x4DBF     // CJK extension A
+        | 0x4E00..=0x9FFF     // CJK unified ideographs
+        | 0xF900..=0xFAFF     // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F) // half-width katakana
+}
+
+/// Claims repeated lines, then page chrome around (and menus within) the dump's main
+/// stretch of prose.
 pub fn apply(sheet: &mut Sheet, owner: &str) {
+    claim_repeats(sheet, owner);
     let open: Vec<usize> = sheet.open_lines().collect();
     let scores: Vec<f64> = open.iter().map(|&i| line_score(sheet.line(i))).collect();
     let Some((first, last)) = best_segment(&scores) else {
@@ -79,9 +103,28 @@ pub fn apply(sheet: &mut Sheet, owner: &str) {
     }
 }
 
+/// Claims every line that repeats an earlier open line word for word: a page's text
+/// holds copies of the article for other screen sizes, captions shown twice, and labels
+/// repeated at each slot ("Advertisement"); an article does not say a line twice. Lines
+/// without a letter or digit (separators) are left alone.
+pub fn claim_repeats(sheet: &mut Sheet, owner: &str) {
+    let rule = format!("{owner}/heuristics.repeat");
+    let mut seen = std::collections::HashSet::new();
+    let open: Vec<usize> = sheet.open_lines().collect();
+    for i in open {
+        let line = sheet.line(i).trim();
+        if !line.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        if !seen.insert(line.to_lowercase()) {
+            sheet.claim(i..i + 1, Kind::Other, &rule);
+        }
+    }
+}
+
 /// A menu item: a few words, no sentence punctuation.
 fn is_menu_item(line: &str) -> bool {
-    line.split_whitespace().count() <= 4 && !line.ends_with(['.', '!', '?', ':'])
+    words(line) <= 4 && !line.ends_with(['.', '!', '?', ':'])
 }
 
 /// The maximum-sum run of `scores` (indices, inclusive), if it is positive.
@@ -135,6 +178,28 @@ mod tests {
         let (body, _) = run(&text);
         assert!(!body.iter().any(|p| p == "Three"), "{body:?}");
         assert!(body.iter().any(|p| p == "The outcome"), "{body:?}");
+    }
+
+    #[test]
+    fn repeated_lines_go_after_their_first_copy() {
+        let text = format!(
+            "Advertisement\n\n{PARA1}\n\nAdvertisement\n\n{PARA2}\n\n{PARA1}\n\n***\n\n***"
+        );
+        let mut sheet = Sheet::new(&text);
+        claim_repeats(&mut sheet, "generic");
+        assert_eq!(
+            sheet.paragraphs(),
+            vec!["Advertisement", PARA1, PARA2, "***", "***"]
+        );
+    }
+
+    #[test]
+    fn chinese_and_japanese_paragraphs_read_as_prose() {
+        let ja = "政府は十三日、新しい経済対策を発表し、物価高に苦しむ家庭への支援を拡大する方針を明らかにした。";
+        assert!(words(ja) >= PROSE_WORDS);
+        assert!(line_score(ja) > 0.0);
+        assert!(!is_menu_item(ja));
+        assert_eq!(words("Home News"), 2);
     }
 
     #[test]

@@ -224,35 +224,61 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
             // Detection weighs the page once; removals are decided on the whole page first
             // (so a comment thread cannot attract the root), except for an element that holds
             // most of the page's text, which is a layout wrapper with an unlucky class name.
-            let (mut weights, anchor) = weigh(doc.root_element(), &skip);
+            let mut weights = weigh(doc.root_element(), &skip);
             let total = weights.get(&doc.root_element().id()).map_or(0, |w| w.text);
             let page = doc.root_element();
-            // The page's longest stretch of plain text is article text: its ancestors are
-            // never boilerplate, whatever their class names say.
-            let protected: HashSet<NodeId> = anchor
-                .and_then(|a| doc.tree.get(a))
-                .map(|n| n.ancestors().map(|a| a.id()).chain([n.id()]).collect())
-                .unwrap_or_default();
-            // Comment threads are the exception: they can outweigh the article, and their
-            // selectors are specific enough to trust.
+            // The most prose any one element holds: roughly the article's.
+            let prose = weights.values().map(|w| w.score).fold(0.0, f64::max);
+            // A generic rule never takes an element holding half the page's text or a good
+            // share of its prose: that is a layout wrapper with an unlucky class name
+            // (`has-sidebar`, `content-sidebar-wrap`), or the article split in parts.
+            let minor = |el: ElementRef, weights: &HashMap<NodeId, Weight>| {
+                let w = weights.get(&el.id()).copied().unwrap_or_default();
+                !is_structural(el)
+                    && (w.text as f64) < total as f64 * 0.5
+                    && w.score < prose * PROSE_SHARE
+            };
+            // What the browser does not show is not read, unless it is most of the page (a
+            // page revealed by its scripts).
+            let hidden = hidden_elements(page, &skip);
+            let hidden_text: usize = hidden
+                .iter()
+                .map(|el| weights.get(&el.id()).map_or(0, |w| w.text))
+                .sum();
+            if (hidden_text as f64) < total as f64 * 0.5 {
+                for el in hidden.into_iter().filter(|el| minor(*el, &weights)) {
+                    take(
+                        el,
+                        Kind::Other,
+                        "generic/html.hidden",
+                        &mut skip,
+                        &mut removed,
+                    );
+                }
+            }
+            // Comment threads and cookie notices are the exception to the guard: they can
+            // outweigh a short article, and their selectors are specific enough to trust
+            // (but never take an `article`: a theme's class list can name a comment plugin).
             remove(
                 page,
                 [site, generic],
                 &mut skip,
                 &mut removed,
                 |el, kind| {
-                    let w = weights.get(&el.id()).copied().unwrap_or_default();
-                    !is_structural(el)
-                        && (kind == Kind::Comments
-                            || (!protected.contains(&el.id())
-                                && (w.text as f64) < total as f64 * 0.5))
+                    (matches!(kind, Kind::Comments | Kind::Cookie)
+                        && !is_structural(el)
+                        && el.value().name() != "article")
+                        || minor(el, &weights)
                 },
             );
             for (id, _) in &removed {
                 subtract(doc, *id, &mut weights);
             }
             match detect_root(doc, &skip, &weights) {
-                Some(root) => (root, true),
+                Some(root) => {
+                    remove_teaser_lists(root, &weights, &mut skip, &mut removed);
+                    (root, true)
+                }
                 None => (page, false),
             }
         }
@@ -369,18 +395,7 @@ fn remove<'a>(
                 .find(|r| r.selector.matches(&el) && allow(el, r.kind))
             {
                 Some(rule) => {
-                    skip.insert(el.id());
-                    let text = element_text(el, skip);
-                    if !text.is_empty() {
-                        removed.push((
-                            el.id(),
-                            Removal {
-                                kind: rule.kind,
-                                rule: rule.name.clone(),
-                                text,
-                            },
-                        ));
-                    }
+                    take(el, rule.kind, &rule.name, skip, removed);
                     true
                 }
                 None => false,
@@ -390,6 +405,144 @@ fn remove<'a>(
             skip_subtree(&mut edges, node.id());
         }
     }
+}
+
+/// The outermost elements under `scope` a browser does not show (`hidden`,
+/// `aria-hidden="true"`, an inline `display: none` or `visibility: hidden`): pages keep
+/// copies of the article for other screen sizes, collapsed menus and pre-rendered pop-ups
+/// there.
+fn hidden_elements<'a>(scope: ElementRef<'a>, skip: &HashSet<NodeId>) -> Vec<ElementRef<'a>> {
+    outermost(scope, skip, |el| is_hidden(el.value()))
+}
+
+/// The outermost elements under `scope` (not `scope` itself, nothing skipped) for which
+/// `wanted` holds; nothing under a found element is looked at.
+fn outermost<'a>(
+    scope: ElementRef<'a>,
+    skip: &HashSet<NodeId>,
+    wanted: impl Fn(ElementRef<'a>) -> bool,
+) -> Vec<ElementRef<'a>> {
+    let mut out = Vec::new();
+    let mut edges = scope.traverse();
+    while let Some(edge) = edges.next() {
+        let ego_tree::iter::Edge::Open(node) = edge else {
+            continue;
+        };
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        if skip.contains(&node.id()) {
+            skip_subtree(&mut edges, node.id());
+        } else if node.id() != scope.id() && wanted(el) {
+            out.push(el);
+            skip_subtree(&mut edges, node.id());
+        }
+    }
+    out
+}
+
+/// Marks `el` taken by a detection rule and records what it held.
+fn take(
+    el: ElementRef,
+    kind: Kind,
+    rule: &str,
+    skip: &mut HashSet<NodeId>,
+    removed: &mut Vec<(NodeId, Removal)>,
+) {
+    let text = element_text(el, skip);
+    skip.insert(el.id());
+    if !text.is_empty() {
+        removed.push((
+            el.id(),
+            Removal {
+                kind,
+                rule: rule.to_string(),
+                text,
+            },
+        ));
+    }
+}
+
+/// Items a teaser list has at least.
+const TEASER_ITEMS: usize = 3;
+/// A teaser (headline, excerpt, maybe a date) is at most this many non-space characters.
+const TEASER_CHARS: usize = 400;
+
+/// Takes lists of teasers for other articles inside the content root: three or more
+/// sibling items of one tag, each a short headline-and-excerpt with a link and a heading
+/// or picture. Their excerpts are plain text, so the link-density test alone keeps them;
+/// their shape gives them away: the article's own paragraphs and lists carry no heading
+/// or picture per item.
+fn remove_teaser_lists(
+    root: ElementRef,
+    weights: &HashMap<NodeId, Weight>,
+    skip: &mut HashSet<NodeId>,
+    removed: &mut Vec<(NodeId, Removal)>,
+) {
+    for el in outermost(root, skip, |el| is_teaser_list(el, weights, skip)) {
+        take(el, Kind::Related, "generic/html.teaser-list", skip, removed);
+    }
+}
+
+/// Whether `el`'s children with text are [`TEASER_ITEMS`] or more teasers of one tag.
+fn is_teaser_list(
+    el: ElementRef,
+    weights: &HashMap<NodeId, Weight>,
+    skip: &HashSet<NodeId>,
+) -> bool {
+    let weight = |e: ElementRef| weights.get(&e.id()).copied().unwrap_or_default();
+    let items: Vec<ElementRef> = el
+        .children()
+        .filter_map(ElementRef::wrap)
+        .filter(|c| !skip.contains(&c.id()) && weight(*c).text + weight(*c).links > 0)
+        .collect();
+    if items.len() < TEASER_ITEMS {
+        return false;
+    }
+    let tag = items[0].value().name();
+    items
+        .iter()
+        .all(|c| c.value().name() == tag && is_teaser(*c, weight(*c)))
+}
+
+/// A short item with a link making up part of its text, and a heading or a picture.
+fn is_teaser(item: ElementRef, w: Weight) -> bool {
+    let chars = w.text + w.links;
+    if chars > TEASER_CHARS || (w.links as f64) < chars as f64 * 0.15 {
+        return false;
+    }
+    item.descendants().filter_map(ElementRef::wrap).any(|d| {
+        matches!(
+            d.value().name(),
+            "h2" | "h3" | "h4" | "h5" | "h6" | "img" | "picture"
+        )
+    })
+}
+
+/// True when the element's own markup hides it from the reader: the `hidden` and
+/// `aria-hidden` attributes, an inline style, or the utility class CSS frameworks hide
+/// with (`hidden`, `d-none`), unless another class shows it again on some screens
+/// (`hidden md:block`, `d-none d-lg-block`).
+fn is_hidden(e: &scraper::node::Element) -> bool {
+    if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    let mut classes = e.classes();
+    if classes
+        .clone()
+        .any(|c| c.eq_ignore_ascii_case("hidden") || c == "d-none")
+        && !classes.any(|c| c.contains(':') || (c.starts_with("d-") && c != "d-none"))
+    {
+        return true;
+    }
+    e.attr("style").is_some_and(|style| {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        style.contains("display:none") || style.contains("visibility:hidden")
+    })
 }
 
 /// Elements a generic removal rule must never take: the page itself and declared content.
@@ -522,10 +675,8 @@ fn block_score(text: usize, links: usize) -> f64 {
 }
 
 /// Weighs every element under `root` in one iterative walk (skipped subtrees weigh 0).
-/// Also gives the element holding the longest text outside links (the anchor).
-fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> (HashMap<NodeId, Weight>, Option<NodeId>) {
+fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> HashMap<NodeId, Weight> {
     let mut weights: HashMap<NodeId, Weight> = HashMap::new();
-    let mut anchor: (usize, Option<NodeId>) = (0, None);
     let mut stack: Vec<(NodeId, Weight)> = Vec::new();
     let mut in_link = 0usize;
     // The block being read: its plain and link characters.
@@ -557,16 +708,13 @@ fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> (HashMap<NodeId, Weight>, 
                 }
                 Node::Text(t) => {
                     let n = t.chars().filter(|c| !c.is_whitespace()).count();
-                    if let Some((id, w)) = stack.last_mut() {
+                    if let Some((_, w)) = stack.last_mut() {
                         if in_link > 0 {
                             w.links += n;
                             pending.1 += n;
                         } else {
                             w.text += n;
                             pending.0 += n;
-                            if n > anchor.0 {
-                                anchor = (n, Some(*id));
-                            }
                         }
                     }
                 }
@@ -592,7 +740,7 @@ fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> (HashMap<NodeId, Weight>, 
             }
         }
     }
-    (weights, anchor.1)
+    weights
 }
 
 /// Takes a removed element's weight off its ancestors.
@@ -655,6 +803,10 @@ fn detect_root<'a>(
 
 /// How much a character of link text costs against a character of plain text.
 const LINK_COST: f64 = 1.5;
+
+/// The share of the page's prose (the most any element holds) from which an element is
+/// article, not furniture, whatever its class says.
+const PROSE_SHARE: f64 = 0.25;
 
 /// What marking an element up as the article (`article`, `main`…) is worth, as a share of
 /// the page's text: the markup is believed unless another element clearly holds more prose.
@@ -738,6 +890,71 @@ mod tests {
         let e = extract(&doc, None, None);
         assert!(!e.text.contains("Other story"), "{}", e.text);
         assert!(e.text.contains("one link"), "{}", e.text);
+    }
+
+    #[test]
+    fn hidden_elements_are_not_read_unless_they_are_the_page() {
+        let rules = crate::rules::RuleSet::builtin();
+        let page = format!(
+            "<body><article><p>{PROSE}</p><div style='display: None'><p>Mobile copy of the menu, a long line of it.</p></div>\
+             <p aria-hidden='true'>Decorative duplicate of the headline, long enough to count.</p>\
+             <div class='hidden'><p>Pre-rendered sign-in box with a long invitation to register.</p></div>\
+             <div class='hidden md:block'><p>{PROSE} Wide screens.</p></div></article></body>"
+        );
+        let e = extract(&parse(&page), None, Some(&rules.generic.html));
+        assert!(e.text.contains(PROSE), "{}", e.text);
+        assert!(e.text.contains("Wide screens."), "{}", e.text);
+        for gone in ["Mobile copy", "Decorative", "sign-in box"] {
+            assert!(!e.text.contains(gone), "{gone} left in: {}", e.text);
+        }
+        // A page whose article waits hidden for its script to reveal it keeps it.
+        let page = format!("<body><nav><a href='/'>Home</a></nav><div hidden><p>{PROSE}</p><p>{PROSE}</p></div></body>");
+        let e = extract(&parse(&page), None, Some(&rules.generic.html));
+        assert!(e.text.contains(PROSE), "{}", e.text);
+    }
+
+    #[test]
+    fn a_wrapper_holding_the_article_is_not_taken_for_its_class_name() {
+        // The longest run of text is in a small box; the article is split in two parts
+        // whose wrappers carry a furniture-like class.
+        let rules = crate::rules::RuleSet::builtin();
+        let bio = "The author has written about politics for twenty years, for papers in three countries, and lives by the sea with two dogs and far too many books.";
+        let page = format!(
+            "<body><div class='content-sidebar-wrap'><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE} More.</p></div>\
+             <div class='sidebar-grid__content'><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE} Part two.</p></div>\
+             <div class='AuthorBio'><p>{bio}</p></div><div class='ImageCaption'>A caption, long enough to count as a paragraph.</div></body>"
+        );
+        let e = extract(&parse(&page), None, Some(&rules.generic.html));
+        assert!(e.text.contains("More."), "{}", e.text);
+        assert!(e.text.contains("Part two."), "{}", e.text);
+        assert!(!e.text.contains("twenty years"), "{}", e.text);
+        assert!(!e.text.contains("A caption"), "{}", e.text);
+    }
+
+    #[test]
+    fn teaser_lists_in_the_article_go_but_its_own_lists_stay() {
+        let teaser = |n: usize| {
+            format!(
+                "<div class='card'><img src='t{n}.jpg'><h3><a href='/s{n}'>Other story number {n}</a></h3>\
+                 <p>A short excerpt of the other story, plain text without links.</p></div>"
+            )
+        };
+        let page = format!(
+            "<body><article><p>{PROSE}</p><ul><li>First point of the article, with <a href='/x'>a link</a>.</li>\
+             <li>Second point of the article.</li><li>Third point, <a href='/y'>linked</a> too.</li></ul>\
+             <p>{PROSE} Again.</p><section>{}{}{}</section></article></body>",
+            teaser(1),
+            teaser(2),
+            teaser(3)
+        );
+        let e = extract(&parse(&page), None, None);
+        assert!(e.text.contains("Third point"), "{}", e.text);
+        assert!(e.text.contains("Again."), "{}", e.text);
+        assert!(!e.text.contains("short excerpt"), "{}", e.text);
+        assert!(e
+            .removed
+            .iter()
+            .any(|r| r.rule == "generic/html.teaser-list"));
     }
 
     #[test]

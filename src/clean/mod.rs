@@ -122,6 +122,9 @@ pub fn html(doc: &scraper::Html, site: Option<&Site>, rules: &RuleSet, traced: b
     for layer in layers.in_order() {
         rules::apply(&layer.text, &mut sheet);
     }
+    if site.is_none() {
+        heuristics::claim_repeats(&mut sheet, &rules.generic.id);
+    }
     let page_trace = traced.then(|| PageTrace {
         blocks: match extract.text.is_empty() {
             true => 0,
