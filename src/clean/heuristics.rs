@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn a_link_list_inside_the_article_goes_but_a_heading_stays() {
         let text = format!(
-            "{PARA1}\n\nRead more\n\nOne\n\nTwo\n\nThree\n\nFour\n\nFive\n\n{PARA2}\n\nThe outcome\n\n{PARA1}"
+            "{PARA1}\n\nRead more\n\nOne\n\nTwo\n\nThree\n\nFour\n\nFive\n\n{PARA2}\n\nThe outcome\n\n{PARA1} Then."
         );
         let (body, _) = run(&text);
         assert!(!body.iter().any(|p| p == "Three"), "{body:?}");

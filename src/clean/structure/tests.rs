@@ -50,7 +50,7 @@ fn data_tables_become_markdown_tables_and_layout_tables_do_not() {
     let a = article(&format!(
         "<p>{LONG}</p><table><thead><tr><th>Item</th><th>Cost</th></tr></thead>\
          <tr><td>Road | bridge</td><td>18.5</td></tr><tr><td></td><td>3.1</td></tr></table>\
-         <table><tr><td><p>{LONG}</p><ul><li>a list in a layout cell</li></ul></td><td>side</td></tr></table>"
+         <table><tr><td><p>{LONG} In a layout cell.</p><ul><li>a list in a layout cell</li></ul></td><td>side</td></tr></table>"
     ));
     assert!(
         a.markdown
@@ -59,8 +59,9 @@ fn data_tables_become_markdown_tables_and_layout_tables_do_not() {
         a.markdown
     );
     assert!(
-        a.markdown
-            .contains(&format!("\n\n{LONG}\n\n- a list in a layout cell\n\nside")),
+        a.markdown.contains(&format!(
+            "\n\n{LONG} In a layout cell.\n\n- a list in a layout cell\n\nside"
+        )),
         "{}",
         a.markdown
     );
