@@ -82,6 +82,7 @@ pub fn ordered_map<K, T, R>(
         given_up: Mutex::new(HashSet::new()),
     });
     let (results_tx, results) = mpsc::channel();
+    // Live worker threads, including stuck ones.
     let mut threads = 0;
     for _ in 0..settings.jobs.max(1) {
         spawn_worker(&shared, &results_tx);
@@ -121,9 +122,15 @@ pub fn ordered_map<K, T, R>(
                 return;
             }
         }
-        if exhausted && next_out == next_in {
-            shared.stop();
-            return;
+        if next_out == next_in {
+            if exhausted {
+                shared.stop();
+                return;
+            }
+            // Nothing in flight: every result came in before the one the window waited
+            // on, and all were handed over at once. Refill first, or the wait below would
+            // be for a result no thread is working on.
+            continue;
         }
         let received = match settings.time_budget {
             None => results.recv().map_err(|_| RecvTimeoutError::Disconnected),
@@ -131,7 +138,10 @@ pub fn ordered_map<K, T, R>(
         };
         match received {
             Ok((seq, done)) => {
-                if !shared.given_up.lock().unwrap().remove(&seq) {
+                if shared.given_up.lock().unwrap().remove(&seq) {
+                    // A late result: its thread has exited.
+                    threads -= 1;
+                } else {
                     ready.insert(seq, done);
                 }
             }
@@ -142,12 +152,14 @@ pub fn ordered_map<K, T, R>(
         if let Some(budget) = settings.time_budget {
             for (seq, ran) in shared.over_time(budget) {
                 ready.insert(seq, Done::OverTime(ran));
-                // The thread running it is stuck: another takes its place.
-                if threads < settings.max_threads() {
-                    spawn_worker(&shared, &results_tx);
-                    threads += 1;
-                }
             }
+        }
+        // A stuck thread is not working for the run: another takes its place, up to the
+        // cap; one that came back has exited, and frees a place under the cap.
+        let stuck = shared.given_up.lock().unwrap().len();
+        while threads - stuck < settings.jobs.max(1) && threads < settings.max_threads() {
+            spawn_worker(&shared, &results_tx);
+            threads += 1;
         }
     }
 }
@@ -295,6 +307,55 @@ mod tests {
             })
             .collect();
         assert_eq!(got, (0..40).map(|i| i * 10).collect::<Vec<_>>());
+    }
+
+    /// Runs `f` on a thread of its own and fails the test if it has not returned within
+    /// `limit`, so a hang shows as a failure instead of a test run that never ends.
+    fn within<R: Send + 'static>(limit: Duration, f: impl FnOnce() -> R + Send + 'static) -> R {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || tx.send(f()));
+        rx.recv_timeout(limit).expect("ordered_map hung")
+    }
+
+    #[test]
+    fn a_window_whose_first_item_finishes_last_is_refilled() {
+        // Item 0 of each window is the slowest: every other result of the window is in
+        // before it, so all of them are handed over at once and nothing is left in
+        // flight. The run must pull the next items rather than wait for a result no
+        // thread is working on.
+        let settings = jobs(2);
+        let window = settings.window() as u64;
+        let out = within(Duration::from_secs(30), move || {
+            run(window * 3, settings, move |i| {
+                if i % window == 0 {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                i
+            })
+        });
+        assert_eq!(out.len() as u64, window * 3);
+    }
+
+    #[test]
+    fn stuck_threads_that_return_are_replaced_however_many_items_run_over() {
+        // Every item runs over its budget, more items than the cap on threads: each
+        // given-up thread exits when its item returns, and the run goes on with fresh ones.
+        let settings = Settings {
+            jobs: 1,
+            time_budget: Some(Duration::from_millis(10)),
+        };
+        let n = settings.max_threads() as u64 * 3;
+        let out = within(Duration::from_secs(30), move || {
+            run(n, settings, |i| {
+                std::thread::sleep(Duration::from_millis(40));
+                i
+            })
+        });
+        assert_eq!(out.len() as u64, n);
+        assert!(
+            out.iter().all(|d| matches!(d, Done::OverTime(_))),
+            "{out:?}"
+        );
     }
 
     #[test]
