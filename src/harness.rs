@@ -74,7 +74,7 @@ pub fn check_rule_file(data: &[u8]) {
 /// An article's outputs: a name that fits and stays in its folder, Markdown whose front
 /// matter reads back into the same metadata, and JSON that reads back.
 pub fn check_outputs(article: &Article) {
-    for format in [Format::Markdown, Format::Json] {
+    for &format in <Format as clap::ValueEnum>::value_variants() {
         let name = output::file_name(article, format);
         assert!(
             name.len() <= output::NAME_MAX && !name.contains('/') && !name.starts_with('.'),

@@ -232,6 +232,36 @@ fn markdown_front_matter_holds_the_same_article_as_json() {
 }
 
 #[test]
+fn plain_text_output_is_the_json_articles_title_and_body_one_per_form_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = repo().join("rules");
+    let fixtures = ["independent", "globalsecurity"]
+        .map(|site| repo().join(format!("tests/fixtures/{site}/biden-putin-call.txt")));
+    let paths = fixtures.each_ref().map(|f| f.to_str().unwrap());
+    let json = clean_in(dir.path(), &paths);
+    let mut args = vec![
+        "clean",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "text",
+    ];
+    args.extend(["--stdout"].iter().chain(&paths));
+    let out = copydesk(dir.path(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let articles: Vec<&str> = text.split_terminator("\x0c\n").collect();
+    assert_eq!(articles.len(), 2, "{text}");
+    for (plain, json) in articles.iter().zip(&json) {
+        let title = json["title"].as_str().unwrap();
+        let body = json["text"].as_str().unwrap();
+        assert!(plain.starts_with(&format!("{title}\n\n")), "{plain}");
+        assert!(plain.ends_with(&format!("\n\n{body}\n")), "{plain}");
+        assert!(!plain.contains("+++"), "no front matter: {plain}");
+    }
+}
+
+#[test]
 fn pages_in_legacy_encodings_read_correctly() {
     let dir = tempfile::tempdir().unwrap();
     let para = "Le maire a annoncé jeudi que la fête de l'été aurait lieu à Besançon, malgré la sécheresse.";

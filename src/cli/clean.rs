@@ -268,6 +268,8 @@ fn clean_one(
         Output::Text(match target.format {
             Format::Json => output::json_line(&article) + "\n",
             Format::Markdown => output::render(&article, Format::Markdown),
+            // A form feed line after each article, so a stream of several can be split.
+            Format::Text => output::render(&article, Format::Text) + "\x0c\n",
         })
     } else {
         let name = output::file_name(&article, target.format);

@@ -341,11 +341,15 @@ fn http_page(body: &mut impl Read, meta: &RecordMeta) -> Result<Option<Page>, St
         .is_some_and(|code| code.starts_with('2') && code.len() == 3);
     let mut content_type = None;
     let mut encoding = None;
+    let mut chunked = false;
     for line in lines {
         if let Some((name, value)) = line.split_once(':') {
             match name.trim().to_ascii_lowercase().as_str() {
                 "content-type" => content_type = Some(value.trim().to_string()),
                 "content-encoding" => encoding = Some(value.trim().to_ascii_lowercase()),
+                "transfer-encoding" => {
+                    chunked |= value.to_ascii_lowercase().contains("chunked");
+                }
                 _ => {}
             }
         }
@@ -357,7 +361,16 @@ fn http_page(body: &mut impl Read, meta: &RecordMeta) -> Result<Option<Page>, St
     {
         return Ok(None);
     }
-    let bytes = read_capped(&mut reader, encoding.as_deref())?;
+    let bytes = if chunked {
+        // Crawlers that store the response as it came over the wire (wget, for one) keep
+        // the chunk framing; others undo it but keep the header. Undo it when the body
+        // really is chunked, take it as it is when it is not.
+        let raw = read_capped(&mut reader, None)?;
+        let body = dechunk(&raw).unwrap_or(raw);
+        read_capped(&mut body.as_slice(), encoding.as_deref())?
+    } else {
+        read_capped(&mut reader, encoding.as_deref())?
+    };
     Ok(Some(Page {
         bytes,
         html: true,
@@ -404,6 +417,33 @@ fn read_capped(reader: &mut impl Read, encoding: Option<&str>) -> Result<Vec<u8>
         ));
     }
     Ok(bytes)
+}
+
+/// The body of a `Transfer-Encoding: chunked` response: each chunk is its size in hex
+/// (maybe with `;extensions`), CRLF, the bytes, CRLF; a zero size ends it (trailers
+/// after it are ignored). `None` when `raw` is not framed that way.
+fn dechunk(raw: &[u8]) -> Option<Vec<u8>> {
+    let mut body = Vec::with_capacity(raw.len());
+    let mut rest = raw;
+    loop {
+        let eol = rest.iter().position(|&b| b == b'\n')?;
+        let line = std::str::from_utf8(&rest[..eol]).ok()?;
+        let size = line.split(';').next()?.trim();
+        if size.is_empty() || size.len() > 16 {
+            return None;
+        }
+        let size = usize::from_str_radix(size, 16).ok()?;
+        rest = &rest[eol + 1..];
+        if size == 0 {
+            return Some(body);
+        }
+        body.extend_from_slice(rest.get(..size)?);
+        rest = &rest[size..];
+        rest = rest
+            .strip_prefix(b"\r\n")
+            .or_else(|| rest.strip_prefix(b"\n"))
+            .unwrap_or(rest);
+    }
 }
 
 /// `text/html; charset=ISO-8859-1` → `text/html`.
@@ -583,6 +623,46 @@ pub(crate) mod tests {
         let (all, _) = dumps(bytes);
         assert!(
             matches!(&all[0].as_ref().unwrap().content, Content::Html(h) if h.contains("Zipped page."))
+        );
+    }
+
+    #[test]
+    fn a_chunked_body_is_unframed_and_then_unzipped() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"<html><body><p>Chunked and zipped page.</p></body></html>")
+            .unwrap();
+        let zipped = gz.finish().unwrap();
+        let (a, b) = zipped.split_at(10);
+        let mut body = format!("{:x};ext=1\r\n", a.len()).into_bytes();
+        body.extend_from_slice(a);
+        body.extend_from_slice(format!("\r\n{:X}\r\n", b.len()).as_bytes());
+        body.extend_from_slice(b);
+        body.extend_from_slice(b"\r\n0\r\nX-Trailer: y\r\n\r\n");
+        let bytes = response(
+            "10",
+            "https://x.example/c",
+            "Content-Type: text/html\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n",
+            &body,
+        );
+        let (all, _) = dumps(bytes);
+        assert!(
+            matches!(&all[0].as_ref().unwrap().content, Content::Html(h) if h.contains("Chunked and zipped page.")),
+            "{all:?}"
+        );
+    }
+
+    #[test]
+    fn a_body_already_unchunked_is_kept_as_it_is() {
+        let bytes = response(
+            "11",
+            "https://x.example/u",
+            "Content-Type: text/html\r\nTransfer-Encoding: chunked\r\n",
+            b"<html><body><p>Stored without its chunks.</p></body></html>",
+        );
+        let (all, _) = dumps(bytes);
+        assert!(
+            matches!(&all[0].as_ref().unwrap().content, Content::Html(h) if h.contains("Stored without its chunks.")),
+            "{all:?}"
         );
     }
 

@@ -1,13 +1,15 @@
-//! Writing articles: Markdown with TOML front matter (default) or JSON, under names that
-//! are deterministic and can never leave the output folder.
+//! Writing articles: Markdown with TOML front matter (default), JSON, or plain text,
+//! under names that are deterministic and can never leave the output folder.
 
 mod atomic;
 mod markdown;
 mod naming;
+mod text;
 
 pub use atomic::{sync_dir, write_atomic, write_renamed};
 pub use markdown::{parse_markdown, render_markdown};
 pub use naming::{file_name, fit_name, NAME_MAX};
+pub use text::render_text;
 
 use crate::article::Article;
 
@@ -19,6 +21,8 @@ pub enum Format {
     #[default]
     Markdown,
     Json,
+    /// Title, subtitle and body as plain text: no metadata.
+    Text,
 }
 
 impl Format {
@@ -26,6 +30,7 @@ impl Format {
         match self {
             Format::Markdown => "md",
             Format::Json => "json",
+            Format::Text => "txt",
         }
     }
 }
@@ -39,6 +44,7 @@ pub fn render(article: &Article, format: Format) -> String {
             s.push('\n');
             s
         }
+        Format::Text => render_text(article),
     }
 }
 
