@@ -4,6 +4,7 @@
 mod common;
 
 use common::{copydesk, json_lines, repo, stderr};
+use copydesk::harness::warc;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::Path;
@@ -225,48 +226,24 @@ fn batch_answers_a_line_over_the_size_budget_with_its_id() {
     assert_eq!(stderr(&out), "");
 }
 
-/// One WARC record, gzipped on its own (as CC-NEWS files are, one member per record).
-fn warc_record(kind: &str, id: &str, uri: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
-    let mut record = format!(
-        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\nWARC-Date: 2024-03-05T10:20:30Z\r\n\
-         WARC-Target-URI: {uri}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
-        block.len()
-    )
-    .into_bytes();
-    record.extend_from_slice(block);
-    record.extend_from_slice(b"\r\n\r\n");
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(&record).unwrap();
-    gz.finish().unwrap()
-}
-
 /// A WARC file: three news pages (one served as Latin-1), and records that hold none.
 fn warc_file() -> Vec<u8> {
     let response = |id: &str, uri: &str, content_type: &str, body: &[u8]| {
-        let mut block =
-            format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n").into_bytes();
-        block.extend_from_slice(body);
-        warc_record(
-            "response",
-            id,
-            uri,
-            "application/http; msgtype=response",
-            &block,
-        )
+        warc::response(id, uri, &format!("Content-Type: {content_type}\r\n"), body)
     };
     let page = |title: &str| {
         format!("<!DOCTYPE html><html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{}</p></article></body></html>",
             "The harbour reopened after the storm, and boats went out again. ".repeat(8))
     };
-    [
-        warc_record(
+    warc::gzip_each(&[
+        warc::record(
             "warcinfo",
             "0",
             "",
             "application/warc-fields",
             b"software: test\r\n",
         ),
-        warc_record(
+        warc::record(
             "request",
             "1",
             "https://news.example/a",
@@ -294,7 +271,7 @@ fn warc_file() -> Vec<u8> {
                 .map(|c| c as u8)
                 .collect::<Vec<u8>>(),
         ),
-        warc_record(
+        warc::record(
             "metadata",
             "5",
             "https://news.example/a",
@@ -307,8 +284,7 @@ fn warc_file() -> Vec<u8> {
             "text/html",
             page("Boats Go Out Again").as_bytes(),
         ),
-    ]
-    .concat()
+    ])
 }
 
 fn check_warc_articles(articles: &[Value]) {

@@ -461,47 +461,10 @@ fn is_html(mime: &str) -> bool {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
+    use crate::harness::warc::{gzip_each, record, response};
     use std::io::Write;
-
-    /// One WARC record, as bytes.
-    pub fn record(kind: &str, id: &str, uri: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
-        let mut out = format!(
-            "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\n\
-             WARC-Date: 2024-03-05T10:20:30Z\r\nWARC-Target-URI: {uri}\r\n\
-             Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
-            block.len()
-        )
-        .into_bytes();
-        out.extend_from_slice(block);
-        out.extend_from_slice(b"\r\n\r\n");
-        out
-    }
-
-    /// A `response` record holding an HTTP response with these headers and body.
-    pub fn response(id: &str, uri: &str, http_headers: &str, body: &[u8]) -> Vec<u8> {
-        let mut block = format!("HTTP/1.1 200 OK\r\n{http_headers}\r\n").into_bytes();
-        block.extend_from_slice(body);
-        record(
-            "response",
-            id,
-            uri,
-            "application/http; msgtype=response",
-            &block,
-        )
-    }
-
-    /// Records gzipped one member each, as CC-NEWS files are.
-    pub fn gzip_each(records: &[Vec<u8>]) -> Vec<u8> {
-        let mut out = Vec::new();
-        for r in records {
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            gz.write_all(r).unwrap();
-            out.extend(gz.finish().unwrap());
-        }
-        out
-    }
 
     fn dumps(bytes: Vec<u8>) -> (Vec<Result<Dump, InputError>>, usize) {
         let records = read(Path::new("t.warc.gz"), std::io::Cursor::new(bytes));

@@ -666,7 +666,7 @@ mod tests {
     /// output file instead of adding a second article for the one input.
     #[test]
     fn a_warc_file_leaves_the_inbox_with_all_its_pages_written_once() {
-        use crate::input::warc::tests::{gzip_each, record, response};
+        use crate::harness::warc::{gzip_each, record, response};
         let (dir, settings, rules) = setup();
         let input = dir.path().join("inbox/crawl.warc.gz");
         let page = |title: &str| {
