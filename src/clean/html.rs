@@ -238,15 +238,17 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
                     && (w.text as f64) < total as f64 * 0.5
                     && w.score < prose * PROSE_SHARE
             };
-            // What the browser does not show is not read, unless it is most of the page (a
-            // page revealed by its scripts).
+            // What the browser does not show is not read, unless it is most of the page's
+            // prose (a page revealed by its scripts, an FAQ in collapsed panels). Hidden boxes
+            // are weighed together: one by one, a hidden sign-in wall or data island is as
+            // long as a short article, and a guard per element would keep it.
             let hidden = hidden_elements(page, &skip);
-            let hidden_text: usize = hidden
+            let hidden_prose: f64 = hidden
                 .iter()
-                .map(|el| weights.get(&el.id()).map_or(0, |w| w.text))
+                .map(|el| weights.get(&el.id()).map_or(0.0, |w| w.score.max(0.0)))
                 .sum();
-            if (hidden_text as f64) < total as f64 * 0.5 {
-                for el in hidden.into_iter().filter(|el| minor(*el, &weights)) {
+            if hidden_prose < prose * HIDDEN_SHARE {
+                for el in hidden.into_iter().filter(|el| !is_structural(*el)) {
                     take(
                         el,
                         Kind::Other,
@@ -256,8 +258,9 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
                     );
                 }
             }
-            // Comment threads and cookie notices are the exception to the guard: they can
-            // outweigh a short article, and their selectors are specific enough to trust
+            // Comment threads, cookie notices and pop-ups (consent and sign-in dialogs) are
+            // the exception to the guard: they can outweigh a short article, and their
+            // selectors are specific enough to trust
             // (but never take an `article`: a theme's class list can name a comment plugin).
             remove(
                 page,
@@ -265,7 +268,7 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
                 &mut skip,
                 &mut removed,
                 |el, kind| {
-                    (matches!(kind, Kind::Comments | Kind::Cookie)
+                    (matches!(kind, Kind::Comments | Kind::Cookie | Kind::Notification)
                         && !is_structural(el)
                         && el.value().name() != "article")
                         || minor(el, &weights)
@@ -790,7 +793,7 @@ fn detect_root<'a>(
             continue;
         };
         let mut score = w.score;
-        if is_declared_content(el) {
+        if is_declared_content(el) && !holds_declared_article(el, w.score, weights) {
             score += total as f64 * DECLARED_BONUS;
         }
         // Ties go to the deeper element: an ancestor that adds nothing adds nothing wanted.
@@ -801,12 +804,35 @@ fn detect_root<'a>(
     best.filter(|(s, _)| *s > 0.0).map(|(_, el)| el)
 }
 
+/// Whether a declared container (`main`, `article`…) holds another one with most of its
+/// prose: `main` around the `article`, with the page's pay wall and teasers beside it. The
+/// bonus then goes to the inner one only, so the extras around it do not tip the choice.
+fn holds_declared_article(el: ElementRef, score: f64, weights: &HashMap<NodeId, Weight>) -> bool {
+    el.descendants()
+        .skip(1)
+        .filter_map(ElementRef::wrap)
+        .filter(|d| is_declared_content(*d))
+        .any(|d| {
+            weights
+                .get(&d.id())
+                .is_some_and(|w| w.score >= score * NESTED_SHARE && w.score > 0.0)
+        })
+}
+
+/// The share of a declared container's prose a declared container inside it must hold to
+/// be the article in its place.
+const NESTED_SHARE: f64 = 0.5;
+
 /// How much a character of link text costs against a character of plain text.
 const LINK_COST: f64 = 1.5;
 
 /// The share of the page's prose (the most any element holds) from which an element is
 /// article, not furniture, whatever its class says.
 const PROSE_SHARE: f64 = 0.25;
+
+/// The share of the page's prose hidden elements may hold together and still be left out:
+/// past it, the page shows its article by script and the hidden part is the article.
+const HIDDEN_SHARE: f64 = 0.5;
 
 /// What marking an element up as the article (`article`, `main`…) is worth, as a share of
 /// the page's text: the markup is believed unless another element clearly holds more prose.
@@ -911,6 +937,67 @@ mod tests {
         let page = format!("<body><nav><a href='/'>Home</a></nav><div hidden><p>{PROSE}</p><p>{PROSE}</p></div></body>");
         let e = extract(&parse(&page), None, Some(&rules.generic.html));
         assert!(e.text.contains(PROSE), "{}", e.text);
+    }
+
+    #[test]
+    fn hidden_boxes_are_weighed_together() {
+        let rules = crate::rules::RuleSet::builtin();
+        // A hidden sign-in wall with a third of the page's prose is still not read.
+        let wall = "Create an account or sign in to continue with your reading experience, and get unlimited access to every story.";
+        let page = format!(
+            "<body><article><p>{PROSE}</p><p>{PROSE} Second.</p>\
+             <div class='sign-in-group hidden'><p>{wall}</p></div></article></body>"
+        );
+        let e = extract(&parse(&page), None, Some(&rules.generic.html));
+        assert!(e.text.contains("Second."), "{}", e.text);
+        assert!(!e.text.contains("Create an account"), "{}", e.text);
+        // Collapsed panels holding most of the page's prose are its content.
+        let panel = |n: usize| {
+            format!(
+                "<h3>Question {n}</h3><div style='display:none'><p>{PROSE} Answer {n}.</p></div>"
+            )
+        };
+        let page = format!(
+            "<body><article><p>{PROSE}</p>{}{}{}</article></body>",
+            panel(1),
+            panel(2),
+            panel(3)
+        );
+        let e = extract(&parse(&page), None, Some(&rules.generic.html));
+        assert!(e.text.contains("Answer 3."), "{}", e.text);
+    }
+
+    #[test]
+    fn the_article_inside_main_is_preferred_to_main() {
+        // `main` holds the article and, beside it, a long subscription notice: the
+        // declared article inside is the content, not all of `main`.
+        let notice = "Your subscription does not allow reading this article on more than one device at a time, please contact us.";
+        let page = format!(
+            "<body><main><article><h1>Head</h1><p>{PROSE}</p><p>{PROSE} Two.</p><p>{PROSE} Three.</p></article>\
+             <section class='capping'><p>{notice}</p><p>{notice} Again.</p></section></main></body>"
+        );
+        let e = extract(&parse(&page), None, None);
+        assert!(e.text.contains("Three."), "{}", e.text);
+        assert!(!e.text.contains("subscription"), "{}", e.text);
+        // A small `article` inside (an embedded post) does not take the place of the page's.
+        let page = format!(
+            "<body><main><p>{PROSE}</p><p>{PROSE} Two.</p><p>{PROSE} Three.</p><article><p>An embedded post of some length here.</p></article></main></body>"
+        );
+        let e = extract(&parse(&page), None, None);
+        assert!(e.text.contains("Three."), "{}", e.text);
+    }
+
+    #[test]
+    fn a_long_consent_dialog_does_not_pull_the_root_up() {
+        let rules = crate::rules::RuleSet::builtin();
+        let consent = "We and our partners process personal data such as device identifiers to show personalised advertising and measure it.";
+        let page = format!(
+            "<body><div id='content'><div class='article'><p>{PROSE}</p><p>{PROSE} Two.</p><p>{PROSE} Three.</p></div></div>\
+             <div class='modal fade'><h2>Welcome!</h2><p>{consent}</p><p>{consent}</p><p>{consent}</p></div></body>"
+        );
+        let e = extract(&parse(&page), None, Some(&rules.generic.html));
+        assert!(e.text.contains("Three."), "{}", e.text);
+        assert!(!e.text.contains("partners"), "{}", e.text);
     }
 
     #[test]
