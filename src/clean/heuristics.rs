@@ -9,6 +9,12 @@
 //! the stretch, only long runs of short lines (a menu or link list) are claimed, so
 //! subheadings, one-line quotes and "See the full readout below:" survive.
 //!
+//! An article's paragraphs come in runs; the prose a page puts around it does not. A
+//! teaser's summary, an author bio, a form's help text or a comment each stand alone
+//! between short lines (headlines, names, buttons), so a prose line with no prose line
+//! beside it counts for half: a tail of such lines no longer pays for the short lines
+//! between them, and the stretch ends where the article's run of paragraphs ends.
+//!
 //! It runs only when no site rule matched (a site's rules know its dumps better) and after
 //! the metadata pass, so the title and bylines have already been taken. It looks at line
 //! shape only, never at words, so a body paragraph that begins like boilerplate
@@ -23,6 +29,8 @@ const PROSE_WORDS: usize = 8;
 const LONG_WORDS: usize = 30;
 /// Consecutive short lines inside the article that make a menu or link list.
 const MENU_RUN: usize = 5;
+/// What a prose line with no prose line next to it counts for, as a share of its words.
+const ALONE: f64 = 0.5;
 
 /// How a line counts toward the article stretch: prose adds its words; a short line
 /// costs a little, so a few headings between paragraphs are crossed, a footer is not.
@@ -33,6 +41,20 @@ fn line_score(line: &str) -> f64 {
     } else {
         -(2.0 + words as f64)
     }
+}
+
+/// [`line_score`] for each of a dump's open lines, in order, with prose that stands
+/// alone (no prose line just before or after it) counted at [`ALONE`] of its words.
+fn stretch_scores(lines: &[&str]) -> Vec<f64> {
+    let mut scores: Vec<f64> = lines.iter().map(|l| line_score(l)).collect();
+    let prose: Vec<bool> = scores.iter().map(|&s| s > 0.0).collect();
+    for (k, score) in scores.iter_mut().enumerate() {
+        let beside = (k > 0 && prose[k - 1]) || prose.get(k + 1).copied().unwrap_or(false);
+        if prose[k] && !beside {
+            *score *= ALONE;
+        }
+    }
+    scores
 }
 
 fn is_prose(line: &str, words: usize) -> bool {
@@ -70,7 +92,7 @@ fn is_unspaced_script(c: char) -> bool {
 pub fn apply(sheet: &mut Sheet, owner: &str) {
     claim_repeats(sheet, owner);
     let open: Vec<usize> = sheet.open_lines().collect();
-    let scores: Vec<f64> = open.iter().map(|&i| line_score(sheet.line(i))).collect();
+    let scores = stretch_scores(&open.iter().map(|&i| sheet.line(i)).collect::<Vec<_>>());
     let Some((first, last)) = best_segment(&scores) else {
         return;
     };
@@ -200,6 +222,32 @@ mod tests {
         assert!(line_score(ja) > 0.0);
         assert!(!is_menu_item(ja));
         assert_eq!(words("Home News"), 2);
+    }
+
+    #[test]
+    fn prose_standing_alone_after_the_article_goes_with_the_tail() {
+        // After the article: a bio and teasers, each summary alone between short lines.
+        let text = format!(
+            "{PARA1}\n\n{PARA2}\n\n{PARA1} It added that the vote would come in May.\n\n\
+             Jane Doe\n\nReporter\n\n\
+             Jane has covered the council for the paper since 2019.\n\n\
+             Budget talks\n\nBy John Roe\n\n\
+             Negotiators met again on Friday without reaching a deal on the city's spending plan.\n\n\
+             Bridge works\n\nBy Ann Poe\n\n\
+             The old river bridge will close for repairs for three weeks starting next Monday morning.\n\n\
+             Share\n\nTop"
+        );
+        let (body, removed) = run(&text);
+        assert_eq!(body.len(), 3, "{body:?}");
+        assert!(removed.iter().any(|r| r.contains("river bridge")));
+    }
+
+    #[test]
+    fn lone_prose_counts_half_and_paragraph_runs_count_whole() {
+        let scores = stretch_scores(&["Home", PARA1, "Share", PARA1, PARA2]);
+        assert_eq!(scores[1], line_score(PARA1) * ALONE);
+        assert_eq!(scores[3], line_score(PARA1));
+        assert_eq!(scores[4], line_score(PARA2));
     }
 
     #[test]
