@@ -128,19 +128,42 @@ impl Running {
         )
         .unwrap();
         let log = dir.path().join("service.log");
-        let child = Command::new(BIN)
+        let child = Self::spawn(dir.path(), &log);
+        let running = Running { child, dir, log };
+        running.wait("the service is up", || running.status().is_some());
+        running
+    }
+
+    fn spawn(dir: &Path, log: &Path) -> Child {
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .unwrap();
+        Command::new(BIN)
             .args(["run", "--config"])
-            .arg(&config)
+            .arg(dir.join("copydesk.toml"))
             .env_remove("RUST_LOG")
             .env_remove("NOTIFY_SOCKET")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(fs::File::create(&log).unwrap())
+            .stderr(log)
             .spawn()
-            .unwrap();
-        let running = Running { child, dir, log };
-        running.wait("the service is up", || running.status().is_some());
-        running
+            .unwrap()
+    }
+
+    /// Stops the service as systemd does (SIGTERM), waits for it, and starts it again on
+    /// the same folders.
+    fn restart(&mut self) {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        assert!(self.child.wait().unwrap().success(), "{}", self.log());
+        self.child = Self::spawn(self.dir.path(), &self.log);
+        let pid = u64::from(self.child.id());
+        self.wait("the service is up again", || {
+            self.status()
+                .is_some_and(|s| s["pid"].as_u64() == Some(pid) && s["state"] == "running")
+        });
     }
 
     fn path(&self, rel: &str) -> PathBuf {
@@ -248,7 +271,7 @@ fn warnings(article: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn a_redesign_is_reported_as_drift_with_the_dead_rules_named() {
-    let svc = Running::start(
+    let mut svc = Running::start(
         &["harbour-gazette/harbour-gazette.toml"],
         "format = \"json\"\n",
     );
@@ -328,6 +351,11 @@ fn a_redesign_is_reported_as_drift_with_the_dead_rules_named() {
             && text.contains("dead rules: harbour-gazette/newsletter"),
         "{text}"
     );
+
+    // A restart does not forget it: the site is listed before any new dump arrives.
+    let before_restart = svc.status().unwrap()["drifting"].clone();
+    svc.restart();
+    assert_eq!(svc.status().unwrap()["drifting"], before_restart);
 }
 
 #[test]

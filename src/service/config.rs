@@ -200,6 +200,11 @@ impl Config {
         self.inbox.join(super::learning::STATE_DIR)
     }
 
+    /// Where the drift record is kept between runs.
+    pub fn drift_file(&self) -> PathBuf {
+        self.inbox.join(super::drift::STATE_FILE)
+    }
+
     /// Where dumps go once cleaned (with `processed = "move"`).
     pub fn processed_dir(&self) -> PathBuf {
         self.inbox.join("processed")

@@ -27,12 +27,19 @@
 //! The bookkeeping is a few integers per dump under one lock, cheap next to cleaning, so it
 //! runs on the worker that cleaned the dump, which must add the warning before the article
 //! is written. Memory is bounded: [`WINDOW`] small records per site with a rule file.
+//!
+//! The record outlives a restart: the service saves it with each status report (when it
+//! changed) to `<inbox>/.copydesk/drift.json` and reads it back at start, so a restart
+//! neither forgets a drifting site nor needs [`MIN_BEFORE`] new dumps to judge one again.
+//! A record kept under other rules than the ones loaded starts afresh, as after an edit.
 
 use crate::article::Article;
 use crate::engine::Notes;
 use crate::rules::{RuleSet, Site};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// Dumps remembered per site.
@@ -46,8 +53,11 @@ pub const MOST: f64 = 0.75;
 /// Articles this short before (median, in words) are too short to judge a length change.
 const MIN_WORDS: usize = 30;
 
+/// Where the record is kept, inside the inbox.
+pub const STATE_FILE: &str = ".copydesk/drift.json";
+
 /// What one dump did: which of its site's rules fired, and the article's length.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Seen {
     /// Indices into [`SiteWatch::names`].
     fired: Vec<u16>,
@@ -70,7 +80,7 @@ pub struct SiteDrift {
 }
 
 /// A rule that stopped firing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Dead {
     since: String,
     /// Fired on `fired` of `of` earlier dumps.
@@ -78,7 +88,7 @@ struct Dead {
     of: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct LengthChange {
     before: usize,
     now: usize,
@@ -86,12 +96,14 @@ struct LengthChange {
 }
 
 /// One site's record.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct SiteWatch {
     /// The rules this record was kept under (their `Debug` form, hashed): a reload that
     /// changes them starts the record afresh.
     signature: u64,
-    /// The rules load the signature was last checked against.
+    /// The rules load the signature was last checked against (not saved: a record read
+    /// back is checked against the rules of the new run).
+    #[serde(skip)]
     generation: String,
     /// The site's rule names, then `SITE/html.content` if it has content selectors.
     names: Vec<String>,
@@ -208,11 +220,64 @@ fn signature(site: &Site) -> u64 {
 #[derive(Debug, Default)]
 pub struct Watch {
     sites: Mutex<HashMap<String, SiteWatch>>,
+    /// Changed since it was last saved.
+    dirty: AtomicBool,
 }
 
 impl Watch {
     pub fn new() -> Watch {
         Watch::default()
+    }
+
+    /// The record saved at `path` by an earlier run; an empty one when there is none, and
+    /// when it cannot be read (said in the log: drift is then judged from new dumps only).
+    pub fn load(path: &Path) -> Watch {
+        let sites = match std::fs::read(path) {
+            Ok(bytes) => match serde_json::from_slice::<HashMap<String, SiteWatch>>(&bytes) {
+                Ok(sites) => sites
+                    .into_iter()
+                    .filter(|(_, w)| w.html_only.len() == w.names.len())
+                    .collect(),
+                Err(e) => {
+                    tracing::warn!(file = %path.display(), error = %e, "unreadable drift record; drift is judged from new dumps only");
+                    HashMap::new()
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
+            Err(e) => {
+                tracing::warn!(file = %path.display(), error = %e, "cannot read the drift record; drift is judged from new dumps only");
+                HashMap::new()
+            }
+        };
+        Watch {
+            sites: Mutex::new(sites),
+            dirty: AtomicBool::new(false),
+        }
+    }
+
+    /// Saves the record to `path` (atomically) if it changed since the last save.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        if !self.dirty.swap(false, Ordering::AcqRel) {
+            return Ok(());
+        }
+        let bytes = {
+            let sites = match self.sites.lock() {
+                Ok(g) => g,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            serde_json::to_vec(&*sites).expect("drift records always serialise")
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("drift.json");
+        let saved = std::fs::create_dir_all(dir)
+            .and_then(|()| crate::output::write_atomic(dir, name, &bytes));
+        if saved.is_err() {
+            self.dirty.store(true, Ordering::Release);
+        }
+        saved.map(|_| ())
     }
 
     /// Records a cleaned article of a site with a rule file (generic articles are not
@@ -259,6 +324,7 @@ impl Watch {
         }
         fired.sort_unstable();
         fired.dedup();
+        self.dirty.store(true, Ordering::Release);
         if watch.seen.len() == WINDOW {
             watch.seen.pop_front();
         }
@@ -493,6 +559,48 @@ mod tests {
         watch.observe(&rules, "g1", &mut a, &notes);
         assert!(a.warnings.is_empty());
         assert!(watch.drifting().is_empty());
+    }
+
+    #[test]
+    fn a_drifting_site_is_still_drifting_after_a_restart() {
+        let v1 = rules(RULES);
+        let watch = Watch::new();
+        let notes = Notes::default();
+        for _ in 0..20 {
+            watch.observe(&v1, "g1", &mut article(&["promo"], 400), &notes);
+        }
+        for _ in 0..RECENT {
+            watch.observe(&v1, "g1", &mut article(&[], 400), &notes);
+        }
+        assert_eq!(watch.drifting().len(), 1);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(STATE_FILE);
+        watch.save(&path).unwrap();
+
+        // A new run, a new rules load with the same rules: the site is drifting from the
+        // start, and its next affected article is warned.
+        let again = Watch::load(&path);
+        assert_eq!(again.drifting(), watch.drifting());
+        let mut a = article(&[], 400);
+        again.observe(&v1, "g2", &mut a, &notes);
+        assert!(a.warnings[0].contains("acme/promo fired on most"), "{a:?}");
+
+        // Under edited rules the saved record starts afresh.
+        let edited = rules(&RULES.replace("Get the letter", "Get our letter"));
+        let third = Watch::load(&path);
+        third.observe(&edited, "g3", &mut article(&[], 400), &notes);
+        assert!(third.drifting().is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_record_starts_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("drift.json");
+        std::fs::write(&path, "{not json").unwrap();
+        assert!(Watch::load(&path).drifting().is_empty());
+        assert!(Watch::load(&dir.path().join("missing.json"))
+            .drifting()
+            .is_empty());
     }
 
     #[test]

@@ -185,7 +185,7 @@ impl Service {
             after: config.processed,
             rules_dir: config.rules.clone(),
             outbox_guard: outbox::Outbox::new(&config.outbox),
-            drift: Arc::new(drift::Watch::new()),
+            drift: Arc::new(drift::Watch::load(&config.drift_file())),
             learning: learning::Learning::start(
                 learning::Settings {
                     after: config.learn_after,
@@ -723,6 +723,10 @@ impl Service {
         let written = tokio::task::block_in_place(|| status::write(&self.config.inbox, &status));
         if let Err(e) = written {
             tracing::warn!(inbox = %self.config.inbox.display(), error = %e, "cannot write the status file");
+        }
+        let path = self.config.drift_file();
+        if let Err(e) = tokio::task::block_in_place(|| self.settings.drift.save(&path)) {
+            tracing::warn!(file = %path.display(), error = %e, "cannot save the drift record; it is tried again with the next status report");
         }
         systemd::status(&self.summary());
     }
