@@ -284,13 +284,18 @@ fn learning(args: &Args) -> u8 {
         }
     }
     let out = args.out.with_file_name("learn.jsonl");
-    // The learned rule files, to read beside the figures.
+    // The learned rule files and what they made of each held-out page, to read beside
+    // the figures.
     let learned = args.out.with_file_name("learned");
     if std::fs::create_dir_all(&learned).is_ok() {
         for h in &held {
-            for (mode, toml) in [("html", &h.rules.0), ("text", &h.rules.1)] {
-                let name = format!("{}-{mode}.toml", h.learned_html.id);
-                let _ = std::fs::write(learned.join(name), toml);
+            for (mode, toml, output) in [
+                ("html", &h.rules.0, &h.outputs.0),
+                ("text", &h.rules.1, &h.outputs.1),
+            ] {
+                let id = &h.learned_html.id;
+                let _ = std::fs::write(learned.join(format!("{id}-{mode}.toml")), toml);
+                let _ = std::fs::write(learned.join(format!("{id}-{mode}.out.txt")), output);
             }
         }
     }

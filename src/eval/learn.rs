@@ -176,6 +176,8 @@ pub struct HeldOut {
     pub trained_on: usize,
     /// The rule files learned (from the HTML pages, from their text dumps), to read.
     pub rules: (String, String),
+    /// What the learned rules made of the held-out page (HTML, text dump), to read.
+    pub outputs: (String, String),
 }
 
 /// Runs the held-out evaluation for one publisher (nothing when it has fewer than three
@@ -252,6 +254,10 @@ pub fn evaluate(publisher: &Publisher) -> Vec<HeldOut> {
             generic_text: named(run_page(&generic, page, Mode::Text), "generic-text"),
             recognised,
             trained_on: training.len(),
+            outputs: (
+                cleaned(&learned_html_engine, page, Mode::Html),
+                cleaned(&learned_text_engine, page, Mode::Text),
+            ),
             rules: (html_toml, text_toml),
         });
     }
@@ -270,6 +276,21 @@ pub fn run(dir: &Path, only: Option<&str>) -> Result<Vec<HeldOut>, super::corpus
         .filter(|p| p.size() >= 3)
         .collect();
     Ok(publishers.par_iter().flat_map(evaluate).collect())
+}
+
+/// The article text `engine` makes of `page` in `mode` (as [`run_page`] scores it).
+fn cleaned(engine: &Engine, page: &Page, mode: Mode) -> String {
+    let (text, url) = match mode {
+        Mode::Html => (
+            page.html.clone(),
+            Some(page.url.clone()).filter(|u| !u.is_empty()),
+        ),
+        Mode::Text => (dump::text_dump(&page.html), None),
+    };
+    let name = format!("{}.{}", page.id, if mode == Mode::Html { "html" } else { "txt" });
+    input::from_bytes(Path::new(&name), text.as_bytes())
+        .map(|d| engine.clean(d, &crate::Options { url }).text)
+        .unwrap_or_default()
 }
 
 /// Whether `engine`'s site rules (not the generic ones) clean `page` in `mode`.

@@ -55,6 +55,9 @@ pub struct HtmlLearned {
     pub title: Option<MetaSource>,
     pub authors: Option<MetaSource>,
     pub published: Option<MetaSource>,
+    /// Each page's article words (its prose that the other pages do not print), in the
+    /// order the pages were given: what the learned rules are checked against.
+    pub targets: Vec<Vec<String>>,
 }
 
 /// One page, parsed, with its article lines.
@@ -83,7 +86,10 @@ pub fn learn(pages: &[&str], stats: &Stats) -> HtmlLearned {
             }
         })
         .collect();
-    let mut out = HtmlLearned::default();
+    let mut out = HtmlLearned {
+        targets: parsed.iter().map(|p| p.article_tokens.clone()).collect(),
+        ..HtmlLearned::default()
+    };
     let need = stats.need();
     let Some((root, fired, f1)) = content_root(&parsed, need) else {
         return out;

@@ -177,7 +177,7 @@ pub enum Class {
 /// A line whose numbers may be generalised: it has digits, and words beside them ("12
 /// comments", "Updated 09:41"); a bare number ("1.", "2024") is an item or a year, not
 /// template.
-fn generalisable(line: &str) -> bool {
+pub fn generalisable(line: &str) -> bool {
     line.chars().any(|c| c.is_ascii_digit())
         && line
             .split(|c: char| !c.is_alphabetic())

@@ -209,10 +209,36 @@ pub fn learn(site: &str, dumps: &[Dump], options: &LearnOptions) -> Result<Learn
         ..base.clone()
     });
     let (fired, drafted) = try_rules(site, &draft, dumps, true)?;
+    let mut learned_html = learned_html;
+    if learned_html.content.is_some() {
+        // The content root must earn its place: on the pages it was learned from, cleaning
+        // with it must keep their article text better than the generic detection does
+        // with the same removals. Where generic detection already finds the article, a
+        // selector fitted to a few pages only adds the risk of matching the wrong element
+        // on the next one.
+        let without = write::rule_file(&write::Plan {
+            text: &learned_text,
+            html: &html::HtmlLearned {
+                content: None,
+                ..learned_html.clone()
+            },
+            ..base.clone()
+        });
+        let (_, detected) = try_rules(site, &without, dumps, true)?;
+        let with_root = html_fit(dumps, &drafted, &learned_html.targets);
+        let with_detection = html_fit(dumps, &detected, &learned_html.targets);
+        if let Some((sel, why)) = learned_html.content.take() {
+            let why = format!(
+                "{why} Cleaning with it keeps the pages' own text at word F1 {with_root:.3}, against {with_detection:.3} when the article is found as for any site."
+            );
+            if with_root >= with_detection {
+                learned_html.content = Some((sel, why));
+            }
+        }
+    }
     let need = stats.need();
     let often = |name: &str| fired.get(&format!("{site}/{name}")).copied().unwrap_or(0) >= need;
     learned_text.rules.retain(|r| often(&r.name));
-    let mut learned_html = learned_html;
     learned_html.remove.retain(|r| often(&r.name));
     // The site's language, when every dump's article is in the same one.
     let langs: Vec<Option<String>> = drafted.iter().map(|a| a.language.clone()).collect();
@@ -339,6 +365,26 @@ fn try_rules(
         articles.push(article);
     }
     Ok((fired, articles))
+}
+
+/// Mean word F1 of the HTML dumps' cleaned text against their article words (`targets`,
+/// in the order of the HTML dumps).
+fn html_fit(dumps: &[Dump], articles: &[crate::Article], targets: &[Vec<String>]) -> f64 {
+    let got: Vec<Vec<String>> = dumps
+        .iter()
+        .zip(articles)
+        .filter(|(d, _)| matches!(d.content, Content::Html(_)))
+        .map(|(_, a)| crate::eval::metric::tokens(&a.text))
+        .collect();
+    if got.is_empty() {
+        return 0.0;
+    }
+    let sum: f64 = got
+        .iter()
+        .zip(targets)
+        .map(|(g, t)| crate::eval::metric::score(g, t).f1)
+        .sum();
+    sum / got.len() as f64
 }
 
 /// The formats of the dumps, for the file's header ("3 text dumps and 2 HTML pages").

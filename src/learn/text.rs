@@ -83,8 +83,11 @@ impl Key {
         }
     }
 
+    /// The line as a pattern, its numbers generalised whenever it has words beside them:
+    /// a template line printed word for word by every dump learned from still changes
+    /// its numbers on the next one ("© 2024 …" becomes "© 2025 …", "3 comments").
     fn pattern(&self, example: &str) -> String {
-        lines::pattern(example, self.general)
+        lines::pattern(example, self.general || lines::generalisable(example))
     }
 }
 
