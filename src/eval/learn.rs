@@ -287,7 +287,11 @@ fn cleaned(engine: &Engine, page: &Page, mode: Mode) -> String {
         ),
         Mode::Text => (dump::text_dump(&page.html), None),
     };
-    let name = format!("{}.{}", page.id, if mode == Mode::Html { "html" } else { "txt" });
+    let name = format!(
+        "{}.{}",
+        page.id,
+        if mode == Mode::Html { "html" } else { "txt" }
+    );
     input::from_bytes(Path::new(&name), text.as_bytes())
         .map(|d| engine.clean(d, &crate::Options { url }).text)
         .unwrap_or_default()
