@@ -278,15 +278,21 @@ pub fn run(dir: &Path, only: Option<&str>) -> Result<Vec<HeldOut>, super::corpus
     Ok(publishers.par_iter().flat_map(evaluate).collect())
 }
 
-/// The article text `engine` makes of `page` in `mode` (as [`run_page`] scores it).
-fn cleaned(engine: &Engine, page: &Page, mode: Mode) -> String {
-    let (text, url) = match mode {
+/// What the held-out page is given as in `mode`: the page with its URL, or its text dump
+/// with none (the learned fingerprints must recognise it).
+fn held_out_input(page: &Page, mode: Mode) -> (String, Option<String>) {
+    match mode {
         Mode::Html => (
             page.html.clone(),
             Some(page.url.clone()).filter(|u| !u.is_empty()),
         ),
         Mode::Text => (dump::text_dump(&page.html), None),
-    };
+    }
+}
+
+/// The article text `engine` makes of `page` in `mode` (as [`run_page`] scores it).
+fn cleaned(engine: &Engine, page: &Page, mode: Mode) -> String {
+    let (text, url) = held_out_input(page, mode);
     let name = format!(
         "{}.{}",
         page.id,
@@ -299,14 +305,8 @@ fn cleaned(engine: &Engine, page: &Page, mode: Mode) -> String {
 
 /// Whether `engine`'s site rules (not the generic ones) clean `page` in `mode`.
 fn recognises(engine: &Engine, page: &Page, mode: Mode) -> bool {
-    let (text, url) = match mode {
-        Mode::Html => (
-            page.html.clone(),
-            Some(page.url.as_str()).filter(|u| !u.is_empty()),
-        ),
-        Mode::Text => (dump::text_dump(&page.html), None),
-    };
-    crate::site::find(engine.rules(), url, &text).is_some()
+    let (text, url) = held_out_input(page, mode);
+    crate::site::find(engine.rules(), url.as_deref(), &text).is_some()
 }
 
 /// A rule-file id for a publisher name (`de-BerlinerMorgenpost` → `de-berlinermorgenpost`).
