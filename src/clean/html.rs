@@ -1001,6 +1001,20 @@ mod tests {
     }
 
     #[test]
+    fn embedded_social_posts_are_not_article_text() {
+        let rules = crate::rules::RuleSet::builtin();
+        let page = format!(
+            "<body><article><p>{PROSE}</p><blockquote class='twitter-tweet'><p>Quoted post from elsewhere, with its own words.</p>\
+             &mdash; Someone (@someone) July 18, 2026</blockquote><blockquote><p>A quotation the article makes itself.</p></blockquote>\
+             <p>{PROSE} Again.</p></article></body>"
+        );
+        let e = extract(&parse(&page), None, Some(&rules.generic.html));
+        assert!(!e.text.contains("Quoted post"), "{}", e.text);
+        assert!(e.text.contains("A quotation the article"), "{}", e.text);
+        assert!(e.text.contains("Again."), "{}", e.text);
+    }
+
+    #[test]
     fn a_wrapper_holding_the_article_is_not_taken_for_its_class_name() {
         // The longest run of text is in a small box; the article is split in two parts
         // whose wrappers carry a furniture-like class.

@@ -109,12 +109,19 @@ mod tests {
                 "Foto: dpa/Michael Kappeler",
                 "Lesezeit: 3 Min.",
                 "Weiter nach der Anzeige",
+                "Empfohlener redaktioneller Inhalt",
+                "Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden. Damit können personenbezogene Daten an Drittplattformen übermittelt werden.",
+                "Um eingebettete Inhalte anzuzeigen, ist deine widerrufliche Einwilligung in die Übermittlung und Verarbeitung von personenbezogenen Daten notwendig.",
+                "Bildrechte: picture alliance/dpa | Daniel Vogl",
+                "Quelle: dpa",
             ],
             &[
                 "Lesen Sie auch die Begründung des Gerichts, sagte der Anwalt.",
                 "Die Anzeige wurde am Montag bei der Polizei erstattet.",
                 "Kommentare von Politikern ließen nicht lange auf sich warten.",
                 "Wir verwenden Cookies nicht, sagte der Sprecher des Ministeriums.",
+                "Ich bin damit einverstanden, sagte die Ministerin nach der Sitzung.",
+                "Quelle der Unruhe war ein Streit um die Haushaltsmittel des Landes.",
             ],
         ),
         (
@@ -126,6 +133,7 @@ mod tests {
                 "Partager sur Facebook",
                 "Cet article est réservé aux abonnés.",
                 "Il vous reste 80 % de cet article à lire.",
+                "Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.",
                 "Photo : AFP",
             ],
             &[
@@ -341,6 +349,29 @@ mod tests {
             ],
         ),
     ];
+
+    #[test]
+    fn the_english_set_takes_player_fallbacks() {
+        let rules = RuleSet::builtin();
+        let claimed = |line: &str| {
+            let mut sheet = crate::clean::sheet::Sheet::new(line);
+            crate::clean::rules::apply(&rules.generic.text, &mut sheet);
+            sheet.is_claimed(0)
+        };
+        for line in [
+            "To view this video please enable JavaScript, and consider upgrading to a web browser that supports HTML5 video",
+            "We apologize, but this video has failed to load.",
+            "Try refreshing your browser, or",
+        ] {
+            assert!(claimed(line), "boilerplate kept: {line}");
+        }
+        for line in [
+            "To view this video of the rescue, the court ruled, the family needed a warrant.",
+            "Try refreshing your memory with the notes, the teacher said before the exam.",
+        ] {
+            assert!(!claimed(line), "body line removed: {line}");
+        }
+    }
 
     fn claimed(rules: &RuleSet, code: &str, line: &str) -> bool {
         let mut sheet = crate::clean::sheet::Sheet::new(line);
