@@ -15,6 +15,13 @@
 //! beside it counts for half: a tail of such lines no longer pays for the short lines
 //! between them, and the stretch ends where the article's run of paragraphs ends.
 //!
+//! A comment thread under the article is prose too, but each comment comes under a short
+//! line that stamps it with a date or a time ("Ana 3/2/2024 at 4:44am", "12:05"), and
+//! those stamps recur every few lines. Where such a run of stamps starts in the back half
+//! of the stretch, the article has ended: the stretch stops there and the thread is
+//! claimed as comments. A run that starts in the front half is left alone, as a live blog
+//! stamps its entries the same way from its first lines.
+//!
 //! It runs only when no site rule matched (a site's rules know its dumps better) and after
 //! the metadata pass, so the title and bylines have already been taken. It looks at line
 //! shape only, never at words, so a body paragraph that begins like boilerplate
@@ -22,6 +29,8 @@
 
 use super::sheet::Sheet;
 use crate::kind::Kind;
+use regex::Regex;
+use std::sync::OnceLock;
 
 /// A line with at least this many words that ends like a sentence reads as prose.
 const PROSE_WORDS: usize = 8;
@@ -31,6 +40,11 @@ const LONG_WORDS: usize = 30;
 const MENU_RUN: usize = 5;
 /// What a prose line with no prose line next to it counts for, as a share of its words.
 const ALONE: f64 = 0.5;
+/// Date or time stamps, each within this many lines of the last, that make a thread.
+const THREAD_STAMPS: usize = 3;
+const THREAD_GAP: usize = 6;
+/// A stamp line is a header, not a sentence that mentions a date: at most this many words.
+const STAMP_WORDS: usize = 12;
 
 /// How a line counts toward the article stretch: prose adds its words; a short line
 /// costs a little, so a few headings between paragraphs are crossed, a footer is not.
@@ -44,9 +58,17 @@ fn line_score(line: &str) -> f64 {
 }
 
 /// [`line_score`] for each of a dump's open lines, in order, with prose that stands
-/// alone (no prose line just before or after it) counted at [`ALONE`] of its words.
+/// alone (no prose line just before or after it) counted at [`ALONE`] of its words, and
+/// a numbered or bulleted item ("1. Multimeter", "• Bend wires") costing nothing: the
+/// writer made that list, so it belongs to the text it sits in (a menu is not numbered).
 fn stretch_scores(lines: &[&str]) -> Vec<f64> {
-    let mut scores: Vec<f64> = lines.iter().map(|l| line_score(l)).collect();
+    let mut scores: Vec<f64> = lines
+        .iter()
+        .map(|l| match line_score(l) {
+            s if s < 0.0 && is_list_item(l) => 0.0,
+            s => s,
+        })
+        .collect();
     let prose: Vec<bool> = scores.iter().map(|&s| s > 0.0).collect();
     for (k, score) in scores.iter_mut().enumerate() {
         let beside = (k > 0 && prose[k - 1]) || prose.get(k + 1).copied().unwrap_or(false);
@@ -93,17 +115,26 @@ pub fn apply(sheet: &mut Sheet, owner: &str) {
     claim_repeats(sheet, owner);
     let open: Vec<usize> = sheet.open_lines().collect();
     let scores = stretch_scores(&open.iter().map(|&i| sheet.line(i)).collect::<Vec<_>>());
-    let Some((first, last)) = best_segment(&scores) else {
+    let Some((first, end)) = best_segment(&scores) else {
         return;
     };
     // Nothing reads as prose: not a page-like dump, leave it alone.
+    let stamps: Vec<bool> = open.iter().map(|&i| is_stamp(sheet.line(i))).collect();
+    let last = match thread_start(&stamps[first..=end], &scores[first..=end]) {
+        Some(start) => first + start - 1,
+        None => end,
+    };
     let rule_head = format!("{owner}/heuristics.page-head");
     let rule_tail = format!("{owner}/heuristics.page-tail");
     let rule_menu = format!("{owner}/heuristics.menu");
+    let rule_thread = format!("{owner}/heuristics.comment-thread");
     for &i in &open[..first] {
         sheet.claim(i..i + 1, Kind::Navigation, &rule_head);
     }
-    for &i in &open[last + 1..] {
+    for &i in &open[last + 1..=end] {
+        sheet.claim(i..i + 1, Kind::Comments, &rule_thread);
+    }
+    for &i in &open[end + 1..] {
         sheet.claim(i..i + 1, Kind::Other, &rule_tail);
     }
     // Runs of short lines inside the stretch.
@@ -142,6 +173,48 @@ pub fn claim_repeats(sheet: &mut Sheet, owner: &str) {
             sheet.claim(i..i + 1, Kind::Other, &rule);
         }
     }
+}
+
+/// A line that starts like an item of a written list: `1.`, `12)`, or a bullet and a space.
+fn is_list_item(line: &str) -> bool {
+    static ITEM: OnceLock<Regex> = OnceLock::new();
+    let item = ITEM.get_or_init(|| Regex::new(r"^(?:\d{1,2}[.)]|[-•·*–])\s").expect("valid regex"));
+    item.is_match(line.trim_start())
+}
+
+/// A short line holding a time (`12:05`) or a numeric date (`3/2/2024`, `2024-03-02`,
+/// `02.03.24`): how comment threads head each comment, in any language.
+fn is_stamp(line: &str) -> bool {
+    static STAMP: OnceLock<Regex> = OnceLock::new();
+    let stamp = STAMP.get_or_init(|| {
+        Regex::new(r"(?:^|\D)(?:\d{1,2}:\d{2}|\d{1,4}[./-]\d{1,2}[./-]\d{2,4})(?:\D|$)")
+            .expect("valid regex")
+    });
+    words(line) <= STAMP_WORDS && stamp.is_match(line)
+}
+
+/// Where a comment thread starts in the article stretch (`stamps` and `scores` of its
+/// lines): the first line of the first run of [`THREAD_STAMPS`] stamp lines, each within
+/// [`THREAD_GAP`] lines of the one before, if at least half the stretch's prose lies
+/// before it. Never 0: a stretch that is all thread has no article to cut it from.
+fn thread_start(stamps: &[bool], scores: &[f64]) -> Option<usize> {
+    let mut run: Vec<usize> = Vec::new();
+    for k in (0..stamps.len()).filter(|&k| stamps[k]) {
+        if run.last().is_some_and(|&prev| k - prev > THREAD_GAP) {
+            run.clear();
+        }
+        run.push(k);
+        if run.len() == THREAD_STAMPS {
+            break;
+        }
+    }
+    let mut start = *run.first().filter(|_| run.len() == THREAD_STAMPS)?;
+    // The thread's own heading and buttons ("12 Comments", "Leave a reply") come with it.
+    while start > 1 && scores[start - 1] < 0.0 {
+        start -= 1;
+    }
+    let prose = |range: &[f64]| range.iter().map(|s| s.max(0.0)).sum::<f64>();
+    (start > 0 && prose(&scores[..start]) >= prose(scores) / 2.0).then_some(start)
 }
 
 /// A menu item: a few words, no sentence punctuation.
@@ -248,6 +321,62 @@ mod tests {
         assert_eq!(scores[1], line_score(PARA1) * ALONE);
         assert_eq!(scores[3], line_score(PARA1));
         assert_eq!(scores[4], line_score(PARA2));
+    }
+
+    #[test]
+    fn a_comment_thread_after_the_article_goes() {
+        let text = format!(
+            "{PARA1}\n\n{PARA2}\n\n{PARA1} It added that the vote would come in May.\n\n\
+             {PARA2} Turnout is expected to be high.\n\n{PARA1} A date is not yet set.\n\n\
+             12 Comments\n\n\
+             Maria K. 3/2/2024 at 4:44am\n\n\
+             I have lived here for thirty years and nobody ever asked us what we think about it.\n\n\
+             The road has been closed twice this year already and the buses still do not run.\n\n\
+             Reply\n\n\
+             tom_b 3/2/2024 at 9:10am\n\n\
+             The council should have published the whole report before the vote, not after it.\n\n\
+             Everyone who reads the summary will see that the numbers do not add up at all.\n\n\
+             Jo 4/2/2024 at 11:02pm\n\n\
+             Agreed with the first comment here, the consultation was far too short for everyone.\n\n\
+             Next time they should hold the meetings in the evening so that working people can come."
+        );
+        let (body, removed) = run(&text);
+        assert_eq!(body.len(), 5, "{body:?}");
+        assert!(removed.iter().any(|r| r.contains("whole report")));
+    }
+
+    #[test]
+    fn a_live_blog_stamped_from_its_start_is_kept() {
+        let text = format!(
+            "09:05\n\n{PARA1}\n\n09:40\n\n{PARA2}\n\n10:15\n\n{PARA1} Then.\n\n\
+             10:50\n\n{PARA2} Then."
+        );
+        let (body, _) = run(&text);
+        assert_eq!(body[body.len() - 2..], ["10:50", &format!("{PARA2} Then.")]);
+        assert!(body.iter().any(|p| p == "09:40"), "{body:?}");
+    }
+
+    #[test]
+    fn stamps_are_short_lines_with_a_time_or_numeric_date() {
+        assert!(is_stamp("Ken 10/24/2023 at 11:29pm"));
+        assert!(is_stamp("28.4.2023 18:41 Uhr"));
+        assert!(is_stamp("2024-03-02"));
+        assert!(!is_stamp("Chapter 3"));
+        assert!(!is_stamp(PARA1));
+        assert!(!is_stamp("Score 123:4567"));
+    }
+
+    #[test]
+    fn a_numbered_list_between_paragraphs_stays_in_the_article() {
+        let items = (1..=8)
+            .map(|n| format!("{n}. Tool number {n}"))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let text = format!("{PARA1}\n\n{PARA2}\n\n{items}\n\n{PARA1} Then.\n\n{PARA2} Then.");
+        let (body, _) = run(&text);
+        assert!(body.iter().any(|p| p == "8. Tool number 8"), "{body:?}");
+        assert_eq!(body.len(), 12, "{body:?}");
+        assert!(is_list_item("• Bend wires") && !is_list_item("2024 review"));
     }
 
     #[test]
