@@ -106,11 +106,55 @@ pub fn text(text: &str, site: Option<&Site>, rules: &RuleSet) -> Cleaned {
     }
 }
 
+/// Below this many words, a site's content root is checked against detection.
+const SLIVER_WORDS: usize = 200;
+
+/// A site's `content` selector that takes only a sliver of the article on this page is a
+/// template change, not the article: the same class on a pay-wall box or a teaser on
+/// another template of the site, which a selector learned (or written) from a few pages
+/// cannot foresee. When the element it took holds under [`SLIVER_WORDS`] words and
+/// detection, as for a site without rules, finds at least three times as many, the
+/// detected root is used and reported as the selector having missed (so `explain` shows
+/// it and drift watching counts the selector as dead on this page). A longer root is
+/// trusted as written: detection is not run at all.
+fn sliver_falls_back(
+    doc: &scraper::Html,
+    extract: html::Extract,
+    generic: Option<&crate::rules::compiled::HtmlRules>,
+) -> html::Extract {
+    if !matches!(extract.root, html::ContentRoot::Selector { .. }) {
+        return extract;
+    }
+    let words = extract.text.split_whitespace().count();
+    if words >= SLIVER_WORDS {
+        return extract;
+    }
+    let detected = html::extract(doc, None, generic);
+    match &detected.root {
+        html::ContentRoot::Detected { element, .. }
+            if detected.text.split_whitespace().count() >= words * 3 =>
+        {
+            html::Extract {
+                root: html::ContentRoot::Detected {
+                    element: element.clone(),
+                    selector_missed: true,
+                },
+                ..detected
+            }
+        }
+        _ => extract,
+    }
+}
+
 /// Cleans an HTML page: markup rules, then the text rules on its blocks. With `traced`,
 /// it also keeps what `explain` shows of the page (costly: only when asked).
 pub fn html(doc: &scraper::Html, site: Option<&Site>, rules: &RuleSet, traced: bool) -> Cleaned {
     let generic = layers(site, rules, None).generic.map(|g| &g.html);
-    let extract = html::extract(doc, site.map(|s| &s.html), generic);
+    let extract = sliver_falls_back(
+        doc,
+        html::extract(doc, site.map(|s| &s.html), generic),
+        generic,
+    );
     // Entities are decoded now, so this is the first point the page's text can be normalised.
     let text = crate::normalize::text(&extract.text);
     let language = site
@@ -253,5 +297,52 @@ pub fn layers<'r>(
         generic,
         // A site that opts out of the generic rules opts out of every language's too.
         language: generic.and(language).and_then(|l| rules.generic_for(l)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const PROSE: &str = "Officials said on Tuesday that the new bridge would open to traffic in the spring, after two years of delays and a long dispute over its cost.";
+
+    fn site() -> Site {
+        crate::rules::compile_str(
+            Path::new("t.toml"),
+            "[site]\nid='t'\nname='T'\nhosts=['t.com']\n[html]\ncontent='.story'\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_content_root_holding_a_sliver_of_the_article_gives_way_to_detection() {
+        // On this template the site's `.story` class is the pay-wall box; the article is
+        // elsewhere.
+        let article: String = (0..12).map(|_| format!("<p>{PROSE}</p>")).collect();
+        let doc = html::parse(&format!(
+            "<html><body><div class='story'><p>Subscribe to read on.</p></div>\
+             <div id='text'>{article}</div></body></html>"
+        ));
+        let rules = RuleSet::builtin();
+        let cleaned = html(&doc, Some(&site()), &rules, false);
+        let root = cleaned.content_root.expect("an HTML page has a root");
+        assert!(root.selector_missed(), "{root:?}");
+        assert!(cleaned.sheet.paragraphs().join(" ").contains("new bridge"));
+    }
+
+    #[test]
+    fn a_short_content_root_is_trusted_when_nothing_holds_much_more() {
+        let doc = html::parse(&format!(
+            "<html><body><div class='story'><p>{PROSE}</p><p>{PROSE}</p></div>\
+             <div id='aside'><p>{PROSE}</p></div></body></html>"
+        ));
+        let rules = RuleSet::builtin();
+        let cleaned = html(&doc, Some(&site()), &rules, false);
+        let root = cleaned.content_root.expect("an HTML page has a root");
+        assert!(
+            matches!(root, html::ContentRoot::Selector { .. }),
+            "{root:?}"
+        );
     }
 }
