@@ -1001,6 +1001,25 @@ mod tests {
     }
 
     #[test]
+    fn comment_sections_by_their_common_names_go() {
+        let rules = crate::rules::RuleSet::builtin();
+        for (attr, name) in [
+            ("id", "commentSection"),
+            ("class", "comments-list"),
+            ("class", "comments-container"),
+            ("class", "comment_list"),
+        ] {
+            let page = format!(
+                "<body><article><p>{PROSE}</p><p>{PROSE} Again.</p>\
+                 <section {attr}='{name}'><h4>Your opinion matters!</h4><p>A reader wrote a long reply to the story here.</p></section></article></body>"
+            );
+            let e = extract(&parse(&page), None, Some(&rules.generic.html));
+            assert!(e.text.contains("Again."), "{name}: {}", e.text);
+            assert!(!e.text.contains("A reader wrote"), "{name}: {}", e.text);
+        }
+    }
+
+    #[test]
     fn embedded_social_posts_are_not_article_text() {
         let rules = crate::rules::RuleSet::builtin();
         let page = format!(
