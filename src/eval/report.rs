@@ -39,6 +39,14 @@ pub struct PageResult {
     pub author_ok: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_ok: Option<bool>,
+    /// What was found, beside the checks above, so a miss can be read without rerunning
+    /// the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_found: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authors_found: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_found: Option<String>,
 }
 
 /// The metadata a tool found, for [`PageResult::with_metadata`].
@@ -88,12 +96,18 @@ impl PageResult {
             title_ok: None,
             author_ok: None,
             date_ok: None,
+            title_found: None,
+            authors_found: Vec::new(),
+            date_found: None,
         }
     }
 
     /// Adds metadata checks against `page`'s truth.
     pub fn with_metadata(mut self, page: &Page, found: Found) -> Self {
         let t = &page.truth;
+        self.title_found = found.title.map(str::to_string);
+        self.authors_found = found.authors.to_vec();
+        self.date_found = found.published.map(str::to_string);
         let present = |s: &Option<String>| {
             s.as_deref()
                 .map(str::trim)

@@ -107,6 +107,14 @@ const NOT_A_NAME: &[&str] = &[
     "editör",
     "haber",
     "merkezi",
+    "senior",
+    "chief",
+    "deputy",
+    "associate",
+    "managing",
+    "contributing",
+    "executive",
+    "freelance",
     "admin",
     "administrator",
     "guest",
@@ -125,6 +133,38 @@ const AND: &[&str] = &[
     " oraz ", " & ",
 ];
 
+/// Job titles that follow (or, in Chinese, precede) a name in East Asian bylines:
+/// "신현주 기자" (reporter), "김철수 특파원" (correspondent), "山田太郎記者", "记者 张三".
+const CJK_ROLES: &[&str] = &[
+    "기자",
+    "특파원",
+    "선임기자",
+    "논설위원",
+    "記者",
+    "记者",
+    "特派員",
+    "特派员",
+    "編集委員",
+    "编辑",
+];
+
+/// `name` without an East Asian job title before or after it.
+fn strip_cjk_role(name: &str) -> &str {
+    for role in CJK_ROLES {
+        if let Some(rest) = name.strip_suffix(role) {
+            if !rest.trim().is_empty() {
+                return rest.trim_end();
+            }
+        }
+        if let Some(rest) = name.strip_prefix(role) {
+            if !rest.trim().is_empty() {
+                return rest.trim_start();
+            }
+        }
+    }
+    name
+}
+
 /// Splits an author list: "A, B and C" → [A, B, C]; drops a leading "By" (in any of the
 /// languages above) and where a wire reporter filed from ("Steve Holland in Washington").
 pub fn split_authors(raw: &str) -> Vec<String> {
@@ -142,9 +182,10 @@ pub fn split_authors(raw: &str) -> Vec<String> {
     }
     let mut out: Vec<String> = Vec::new();
     for part in &parts {
-        let name = part
-            .trim()
-            .trim_matches(|c: char| c == '.' || c == ':' || c == '@' || c.is_whitespace());
+        let name = strip_cjk_role(
+            part.trim()
+                .trim_matches(|c: char| c == '.' || c == ':' || c == '@' || c.is_whitespace()),
+        );
         // Wire credits say where a reporter filed from: "Steve Holland in Washington".
         let name = match name.find(" in ") {
             Some(i) if name[i + 4..].starts_with(char::is_uppercase) => &name[..i],
@@ -241,9 +282,18 @@ pub fn people(names: Vec<String>, brands: &[String]) -> Vec<String> {
             .collect()
     };
     // "The Daily Planet" is also written "Daily Planet".
+    // "vnexpress.net" is also written "VnExpress".
     let brand_keys: Vec<String> = brands
         .iter()
-        .flat_map(|b| [key(b), key(b.strip_prefix("The ").unwrap_or(b))])
+        .flat_map(|b| {
+            let bare = b.strip_prefix("The ").unwrap_or(b);
+            let lower = b.to_lowercase();
+            let no_domain = domain_re()
+                .find(&lower)
+                .map(|m| lower[..m.start() + 1].to_string());
+            [Some(key(b)), Some(key(bare)), no_domain.map(|d| key(&d))]
+        })
+        .flatten()
         .filter(|k| !k.is_empty())
         .collect();
     let mut out: Vec<String> = Vec::new();
@@ -285,6 +335,12 @@ mod tests {
             vec!["A B", "C D", "E F"]
         );
         assert_eq!(split_authors("  "), Vec::<String>::new());
+        assert_eq!(
+            split_authors("신현주 기자, 김태연 특파원"),
+            vec!["신현주", "김태연"]
+        );
+        assert_eq!(split_authors("记者 张三"), vec!["张三"]);
+        assert_eq!(split_authors("기자"), vec!["기자"]);
         assert_eq!(
             split_authors("Andrew Osborn in Moscow and Steve Holland in Washington"),
             vec!["Andrew Osborn", "Steve Holland"]
@@ -350,8 +406,11 @@ mod tests {
             "ORF.at".to_string(),
             "Redaktion".to_string(),
             "News Desk".to_string(),
+            "Senior Reporter".to_string(),
             "Lois Lane".to_string(),
         ];
         assert_eq!(people(names, &brands), vec!["Lois Lane"]);
+        let brands = vec!["vnexpress.net".to_string()];
+        assert!(people(vec!["VnExpress".to_string()], &brands).is_empty());
     }
 }

@@ -13,6 +13,11 @@ use std::sync::OnceLock;
 
 /// Formats tried after a rule's own, as date-times first.
 const DATETIME_FORMATS: &[&str] = &[
+    // With an offset RFC 3339 does not accept: "+0200", or a space before it.
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%dT%H:%M%z",
+    "%Y-%m-%d %H:%M:%S%.f %z",
+    "%Y-%m-%d %H:%M:%S%.f%z",
     "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%dT%H:%M",
     "%Y-%m-%d %H:%M:%S%.f",
@@ -400,6 +405,18 @@ mod tests {
             Some("2022-01-05")
         );
         assert_eq!(parse("yesterday", &[]), None);
+    }
+
+    #[test]
+    fn offsets_that_rfc_3339_refuses_are_kept() {
+        for (raw, want) in [
+            ("2024-04-27T07:39+0200", "2024-04-27T07:39:00+02:00"),
+            ("2025-05-15T20:00:52.000+0900", "2025-05-15T20:00:52+09:00"),
+            ("2024-04-30 16:17:29 +02:00", "2024-04-30T16:17:29+02:00"),
+            ("2024-04-30 16:17:29+0200", "2024-04-30T16:17:29+02:00"),
+        ] {
+            assert_eq!(parse(raw, &[]).as_deref(), Some(want), "{raw}");
+        }
     }
 
     #[test]

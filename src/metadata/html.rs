@@ -27,7 +27,10 @@ macro_rules! selector {
 ///   `headline`; `og:title`; `twitter:title`; the `<h1>`; `<title>` (site names cut off);
 /// - authors: the site's rule; JSON-LD `author` (people only); `<meta name=author>`,
 ///   `article:author`, `dc.creator` and kin; `twitter:data1` labelled "Written by";
-///   `itemprop=author`; `rel=author` links; byline elements ("By …" in many languages);
+///   `itemprop=author`; `rel=author` links; byline elements ("By …" in many languages, or
+///   an author-name element holding just a name); links to an author page. When none
+///   names a person, the organisation the page gives as author is kept apart
+///   ([`Metadata::organisation_author`]) for the caller to use as a last resort;
 /// - published: the site's rule; JSON-LD `datePublished`; `article:published_time` and
 ///   other `<meta>` dates (`itemprop=datePublished` included); an `itemprop` element; a
 ///   `<time datetime>`; a date written in a byline or date element. The last-modified date
@@ -71,6 +74,7 @@ pub fn extract(doc: &Html, rules: Option<&HtmlMetadata>) -> Metadata {
         (itemprop_authors(doc), "itemprop".to_string()),
         (rel_authors(doc), "rel-author".to_string()),
         (byline_elements(doc), "byline-text".to_string()),
+        (author_links(doc), "author-link".to_string()),
     ])
     .map(|(names, source)| (people(names, &brands), source))
     .find(|(names, _)| !names.is_empty());
@@ -78,6 +82,7 @@ pub fn extract(doc: &Html, rules: Option<&HtmlMetadata>) -> Metadata {
         m.authors = names;
         m.sources.authors = Some(source);
     }
+    m.organisation_author = organisation_author(doc, &ld);
 
     let formats = &rules.date_formats;
     let parsed = |raw: Option<String>, source: &str| {
@@ -115,6 +120,7 @@ pub fn extract(doc: &Html, rules: Option<&HtmlMetadata>) -> Metadata {
 /// `<meta>` keys that say when an article was first published, most specific first.
 const PUBLISHED_META: &[&str] = &[
     "article:published_time",
+    "article:published:time",
     "og:article:published_time",
     "datePublished",
     "parsely-pub-date",
@@ -136,6 +142,7 @@ const PUBLISHED_META: &[&str] = &[
 /// `<meta>` keys for the last change, a fallback only.
 const MODIFIED_META: &[&str] = &[
     "article:modified_time",
+    "article:modified:time",
     "og:updated_time",
     "dateModified",
     "last-modified",
@@ -154,21 +161,47 @@ const AUTHOR_META: &[&str] = &[
     "sailthru.author",
     "byl",
     "citation_author",
+    "cxenseparse:author",
+];
+
+/// Labels of a Twitter card's `label1` that say `data1` is the author, lowercased:
+/// "Written by", "Verfasst von", "Écrit par"…
+const AUTHOR_LABELS: &[&str] = &[
+    "written by",
+    "author",
+    "autor",
+    "auteur",
+    "verfasst von",
+    "geschrieben von",
+    "écrit par",
+    "escrito por",
+    "scritto da",
+    "skrevet af",
+    "skrevet av",
+    "geschreven door",
+    "yazan",
+    "yazar",
 ];
 
 fn meta_authors(doc: &Html) -> Vec<(Vec<String>, String)> {
+    // A key may repeat, one tag per author (or the site's name first, then the person).
     let mut out: Vec<(Vec<String>, String)> = AUTHOR_META
         .iter()
-        .filter_map(|k| {
-            let v = meta(doc, k)?;
-            (!v.starts_with("http")).then(|| (split_authors(&v), format!("meta:{k}")))
+        .map(|k| {
+            let names: Vec<String> = meta_all(doc, k)
+                .iter()
+                .filter(|v| !v.starts_with("http"))
+                .flat_map(|v| split_authors(v))
+                .collect();
+            (names, format!("meta:{k}"))
         })
+        .filter(|(names, _)| !names.is_empty())
         .collect();
     // Twitter cards put the byline in a labelled pair: label1 "Written by", data1 the name.
     let label = meta(doc, "twitter:label1")
         .unwrap_or_default()
         .to_lowercase();
-    if label.contains("written by") || label.contains("author") || label.contains("autor") {
+    if AUTHOR_LABELS.iter().any(|l| label.contains(l)) {
         if let Some(v) = meta(doc, "twitter:data1") {
             out.push((split_authors(&v), "meta:twitter:data1".into()));
         }
@@ -225,11 +258,115 @@ fn byline_elements(doc: &Html) -> Vec<String> {
         "[class*=byline], [class*=Byline], [class*=author], [class*=Author], [id*=byline], [class*=article-meta], [class*=post-meta], [class*=entry-meta], address"
     ))
     .take(20)
-    .map(|el| collapse_spaces(&el.text().collect::<String>()))
-    .filter(|t| t.chars().count() <= 200)
-    .map(|t| from_byline(&t))
+    .map(|el| {
+        let text = collapse_spaces(&el.text().collect::<String>());
+        let class = el.value().attr("class").unwrap_or_default().to_lowercase();
+        (text, class)
+    })
+    .filter(|(t, _)| t.chars().count() <= 200)
+    .map(|(t, class)| byline_names(&t, &class))
     .find(|names| !names.is_empty())
     .unwrap_or_default()
+}
+
+/// The names in one byline element's text: "By …" (in any language) at its start or after
+/// a separator ("Do 25.04.24 | 14:07 Uhr | Von Anna Müller"); or, in an element whose class
+/// says it holds the author's name, that text alone when it reads as a full name.
+fn byline_names(text: &str, class: &str) -> Vec<String> {
+    let by = std::iter::once(text)
+        .chain(text.split(['|', '•', '·']).skip(1))
+        .map(|part| from_byline(part.trim()))
+        .find(|names| !names.is_empty());
+    if let Some(names) = by {
+        return names;
+    }
+    let names_the_author = ["author-name", "authorname", "author__name", "author_name"]
+        .iter()
+        .any(|c| class.contains(c))
+        || class
+            .split_whitespace()
+            .any(|c| c == "author" || c.starts_with("author-") && c.len() <= 9);
+    if !names_the_author {
+        return Vec::new();
+    }
+    let names = split_authors(text);
+    let full_names = |n: &String| looks_like_name(n) && n.split_whitespace().count() >= 2;
+    if !names.is_empty() && names.iter().all(full_names) {
+        names
+    } else {
+        Vec::new()
+    }
+}
+
+/// Names in links to an author's page (`/author/jane-doe`, `/autor/…`, `/autoren/…`): the
+/// first such link that reads as a name, and those beside it (co-authors share a parent).
+fn author_links(doc: &Html) -> Vec<String> {
+    let is_author_href = |href: &str| {
+        let href = href.to_lowercase();
+        [
+            "/author/",
+            "/authors/",
+            "/autor/",
+            "/autoren/",
+            "/auteur/",
+            "/autore/",
+        ]
+        .iter()
+        .any(|p| href.contains(p))
+    };
+    let name_of = |a: &scraper::ElementRef| {
+        let text = collapse_spaces(&a.text().collect::<String>());
+        Some(text).filter(|t| looks_like_name(t) && t.split_whitespace().count() >= 2)
+    };
+    let links: Vec<_> = doc
+        .select(selector!("a[href]"))
+        .filter(|a| a.value().attr("href").is_some_and(is_author_href))
+        .take(50)
+        .collect();
+    let Some(first) = links.iter().find(|a| name_of(a).is_some()) else {
+        return Vec::new();
+    };
+    // Co-authors sit in the same element (or one level up, each in its own item).
+    let group = |a: &scraper::ElementRef| a.parent().and_then(|p| p.parent()).map(|g| g.id());
+    let mut out: Vec<String> = Vec::new();
+    for a in links.iter().filter(|a| group(a) == group(first)) {
+        if let Some(name) = name_of(a) {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// The organisation a page names as its author, for when no source names a person: the
+/// JSON-LD `author` (organisations and brand names included), else the first author
+/// `<meta>`. URLs, handles, e-mail addresses and CMS placeholders ("admin") are no names.
+fn organisation_author(doc: &Html, ld: &JsonLd) -> Option<(Vec<String>, String)> {
+    let usable = |names: Vec<String>| -> Vec<String> {
+        names
+            .into_iter()
+            .filter(|n| !n.contains("http") && !n.contains('@') && !n.contains("www."))
+            .filter(|n| {
+                let lower = n.to_lowercase();
+                !["admin", "administrator", "anonymous", "guest", "unknown"]
+                    .contains(&lower.as_str())
+            })
+            .collect()
+    };
+    let from_ld = usable(ld.author_names(true));
+    if !from_ld.is_empty() {
+        return Some((from_ld, "json-ld".into()));
+    }
+    AUTHOR_META.iter().find_map(|k| {
+        let values = meta_all(doc, k);
+        let names = values
+            .iter()
+            .filter(|v| !v.starts_with("http"))
+            .flat_map(|v| split_authors(v));
+        let names = usable(names.collect());
+        (!names.is_empty()).then(|| (names, format!("meta:{k}")))
+    })
 }
 
 /// A date in an `itemprop` element that is not a `<meta>` (those [`meta`] reads).
@@ -343,16 +480,22 @@ pub fn canonical(doc: &Html) -> Option<String> {
 
 /// `<meta name|property=key content=…>`, case-insensitive on the key.
 pub fn meta(doc: &Html, key: &str) -> Option<String> {
+    meta_all(doc, key).into_iter().next()
+}
+
+/// Every non-empty `content` of `<meta>` tags named `key` (case-insensitive), in order.
+fn meta_all(doc: &Html, key: &str) -> Vec<String> {
     doc.select(selector!("meta[content]"))
-        .find(|m| {
+        .filter(|m| {
             ["property", "name", "itemprop"]
                 .iter()
                 .filter_map(|a| m.value().attr(a))
                 .any(|k| k.eq_ignore_ascii_case(key))
         })
-        .and_then(|m| m.value().attr("content"))
+        .filter_map(|m| m.value().attr("content"))
         .map(collapse_spaces)
         .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn text_of(doc: &Html, selector: &Selector) -> Option<String> {
@@ -415,15 +558,30 @@ impl JsonLd {
                         if let Some(graph) = map.remove("@graph") {
                             stack.push(graph);
                         }
+                        // A WebPage often holds its article as `mainEntity`.
+                        if let Some(entity @ Value::Object(_)) = map.remove("mainEntity") {
+                            stack.push(entity);
+                        }
                         let types = types(&map);
                         if types.iter().any(|t| is_organisation_type(t)) {
                             if let Some(name) = map.get("name").and_then(Value::as_str) {
                                 ld.organisations.push(name.to_string());
                             }
                         }
-                        if let Some(Value::Object(p)) = map.get("publisher") {
-                            if let Some(name) = p.get("name").and_then(Value::as_str) {
-                                ld.organisations.push(name.to_string());
+                        for key in ["publisher", "author"] {
+                            let nested = match map.get(key) {
+                                Some(Value::Array(items)) => items.iter().collect(),
+                                Some(v) => vec![v],
+                                None => Vec::new(),
+                            };
+                            for o in nested.into_iter().filter_map(Value::as_object) {
+                                let organisation = key == "publisher"
+                                    || self::types(o).iter().any(|t| is_organisation_type(t));
+                                if let Some(name) = o.get("name").and_then(Value::as_str) {
+                                    if organisation {
+                                        ld.organisations.push(name.to_string());
+                                    }
+                                }
                             }
                         }
                         if let Some(id) = map.get("@id").and_then(Value::as_str) {
@@ -452,6 +610,12 @@ impl JsonLd {
     /// The article's authors that are people: strings, `Person` objects (a reference by
     /// `@id` resolved), arrays of them at any depth; organisations left out.
     fn authors(&self) -> Vec<String> {
+        self.author_names(false)
+    }
+
+    /// The names in the article's `author` (else `creator`); organisations only when
+    /// `organisations` is set.
+    fn author_names(&self, organisations: bool) -> Vec<String> {
         let Some(article) = &self.article else {
             return Vec::new();
         };
@@ -475,13 +639,13 @@ impl JsonLd {
                         _ => Some(o),
                     };
                     let Some(o) = resolved else { continue };
-                    if types(o).iter().any(|t| is_organisation_type(t)) {
+                    if !organisations && types(o).iter().any(|t| is_organisation_type(t)) {
                         continue;
                     }
                     match o.get("name") {
                         Some(Value::String(s)) => out.extend(split_authors(s)),
                         Some(Value::Array(names)) => stack.extend(names.iter().rev()),
-                        _ => {}
+                        _ => out.extend(given_and_family_name(o)),
                     }
                 }
                 _ => {}
@@ -495,6 +659,18 @@ impl JsonLd {
         }
         unique
     }
+}
+
+/// A Person given as `givenName` and `familyName` with no `name`.
+fn given_and_family_name(o: &serde_json::Map<String, Value>) -> Option<String> {
+    let part = |k: &str| o.get(k).and_then(Value::as_str).map(collapse_spaces);
+    let name = [part("givenName"), part("familyName")]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!name.is_empty()).then_some(name)
 }
 
 fn types(map: &serde_json::Map<String, Value>) -> Vec<String> {
@@ -694,6 +870,112 @@ mod tests {
         );
         assert_eq!(m.published.as_deref(), Some("2024-03-03"));
         assert_eq!(m.sources.published.as_deref(), Some("text"));
+    }
+
+    #[test]
+    fn json_ld_articles_inside_a_web_page_and_names_in_parts() {
+        let m = page(
+            r#"<script type="application/ld+json">{"@type":"WebPage","mainEntity":{"@type":"NewsArticle","headline":"H","author":[{"@type":"Person","name":"Mariana Lenharo"}]}}</script>"#,
+            "",
+        );
+        assert_eq!(m.authors, vec!["Mariana Lenharo"]);
+        let m = page(
+            r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"H","author":[{"@type":"Person","givenName":"Anna Giulia","familyName":"Fink"}]}</script>"#,
+            "",
+        );
+        assert_eq!(m.authors, vec!["Anna Giulia Fink"]);
+        assert_eq!(m.sources.authors.as_deref(), Some("json-ld"));
+    }
+
+    #[test]
+    fn every_author_meta_tag_is_read_and_the_site_name_among_them_dropped() {
+        let m = page(
+            r#"<meta property="og:site_name" content="한국일보"><meta name="author" content="한국일보"><meta name="author" content="신현주 기자">"#,
+            "",
+        );
+        assert_eq!(m.authors, vec!["신현주"]);
+        assert_eq!(m.sources.authors.as_deref(), Some("meta:author"));
+        // A brand written as its domain is the same brand.
+        let m = page(
+            r#"<meta property="og:site_name" content="planet.net"><meta name="author" content="Planet">"#,
+            "",
+        );
+        assert!(m.authors.is_empty(), "{:?}", m.authors);
+        let m = page(r#"<meta name="cXenseParse:author" content="松岡大地">"#, "");
+        assert_eq!(m.authors, vec!["松岡大地"]);
+        let m = page(
+            r#"<meta name="twitter:label1" content="Verfasst von"><meta name="twitter:data1" content="Gregor Meier">"#,
+            "",
+        );
+        assert_eq!(m.authors, vec!["Gregor Meier"]);
+        assert_eq!(m.sources.authors.as_deref(), Some("meta:twitter:data1"));
+    }
+
+    #[test]
+    fn bylines_after_a_separator_and_bare_names_in_author_elements() {
+        let m = page(
+            "",
+            r#"<div class="lineinfo">Do 25.04.24 | 14:07 Uhr | Von <span class="x">Eva Kirchner-Rätsch</span></div><p class="byline">Do 25.04.24</p>"#,
+        );
+        assert!(m.authors.is_empty(), "no byline class: {:?}", m.authors);
+        let m = page(
+            "",
+            r#"<div class="article-meta">Do 25.04.24 | 14:07 Uhr | Von Eva Kirchner-Rätsch</div>"#,
+        );
+        assert_eq!(m.authors, vec!["Eva Kirchner-Rätsch"]);
+        let m = page("", r#"<div class="author-2">Naufal Zuhdi</div>"#);
+        assert_eq!(m.authors, vec!["Naufal Zuhdi"]);
+        assert_eq!(m.sources.authors.as_deref(), Some("byline-text"));
+        // An author box's label or a sentence is not a name.
+        let m = page(
+            "",
+            r#"<div class="author">Autor</div><div class="author-bio">Jane writes about food and travel.</div>"#,
+        );
+        assert!(m.authors.is_empty(), "{:?}", m.authors);
+    }
+
+    #[test]
+    fn links_to_author_pages_give_the_author_and_co_authors() {
+        let m = page(
+            "",
+            r#"<h1>H</h1><ul class="authors"><li><a href="/author/jd/">Jane Doe</a></li><li><a href="/author/jr/">John Roe</a></li></ul>
+               <aside><ul><li><a href="/author/other/">Other Writer</a></li></ul></aside>
+               <p><a href="/authors/">Our authors</a></p>"#,
+        );
+        assert_eq!(m.authors, vec!["Jane Doe", "John Roe"]);
+        assert_eq!(m.sources.authors.as_deref(), Some("author-link"));
+    }
+
+    #[test]
+    fn the_organisation_named_as_author_is_kept_apart() {
+        let m = page(
+            r#"<meta property="og:site_name" content="DER SPIEGEL"><script type="application/ld+json">{"@type":"NewsArticle","headline":"H","author":{"@type":"Organization","name":"DER SPIEGEL"}}</script>"#,
+            "",
+        );
+        assert!(m.authors.is_empty());
+        assert_eq!(
+            m.organisation_author,
+            Some((vec!["DER SPIEGEL".to_string()], "json-ld".to_string()))
+        );
+        let m = page(
+            r#"<meta name="author" content="https://facebook.com/planet"><meta name="author" content="Planet News">"#,
+            "",
+        );
+        assert_eq!(
+            m.organisation_author,
+            Some((vec!["Planet News".to_string()], "meta:author".to_string()))
+        );
+        let m = page(r#"<meta name="author" content="admin">"#, "");
+        assert_eq!(m.organisation_author, None);
+    }
+
+    #[test]
+    fn published_time_with_colons_in_its_key() {
+        let m = page(
+            r#"<meta property="article:published:time" content="2024-10-23T15:48:15+00:00">"#,
+            "",
+        );
+        assert_eq!(m.published.as_deref(), Some("2024-10-23T15:48:15Z"));
     }
 
     #[test]

@@ -34,11 +34,15 @@ pub struct Metadata {
     /// When the page says it was last changed, and where that came from: a publication
     /// date of last resort.
     pub modified: Option<(String, String)>,
+    /// The organisation a page itself names as its author (JSON-LD `author`, `<meta
+    /// name=author>`) and where that came from: the authors of last resort, used only when
+    /// no source names a person (agency copy, "BBC News", "DER SPIEGEL").
+    pub organisation_author: Option<(Vec<String>, String)>,
 }
 
 /// Where each field came from (absent: not found). Values name the source:
 /// `site-rule`, `json-ld`, `meta:<name>` (a `<meta>` tag), `h1`, `title-tag`,
-/// `itemprop`, `rel-author`, `time`, `byline-text`, `credit-line`, `first-line`,
+/// `itemprop`, `rel-author`, `author-link`, `time`, `byline-text`, `credit-line`, `first-line`,
 /// `after-title`, `url`, `text`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sources {
@@ -89,6 +93,7 @@ impl Metadata {
         self.language = self.language.or(other.language);
         self.url = self.url.or(other.url);
         self.modified = self.modified.or(other.modified);
+        self.organisation_author = self.organisation_author.or(other.organisation_author);
         self
     }
 
@@ -129,6 +134,13 @@ pub fn read(cleaned: &mut Cleaned, site: Option<&Site>, rules: &RuleSet, cx: Con
         }
         None => read_text(cleaned, site, rules),
     };
+    // No person anywhere on the page: the organisation it names as author, never before.
+    if meta.authors.is_empty() {
+        if let Some((names, source)) = meta.organisation_author.clone() {
+            meta.authors = names;
+            meta.sources.authors = Some(source);
+        }
+    }
     // A date later than the fetch is wrong (a "today" widget, a future event's date).
     let too_late = |d: &str| cx.fetched_at.is_some_and(|f| date::is_after(d, f));
     if meta.published.as_deref().is_some_and(too_late) {
@@ -251,6 +263,33 @@ mod tests {
         };
         let meta = read(&mut cleaned, None, &rules, cx);
         assert_eq!(meta.authors, vec!["Jane Doe"]);
+    }
+
+    fn read_page(html: &str) -> Metadata {
+        let rules = RuleSet::builtin();
+        let doc = clean::html::parse(html);
+        let mut cleaned = clean::html(&doc, None, &rules, false);
+        let cx = Context {
+            page: Some(&doc),
+            ..Context::default()
+        };
+        read(&mut cleaned, None, &rules, cx)
+    }
+
+    #[test]
+    fn an_organisation_is_the_author_only_when_no_person_is_named() {
+        let head = r#"<head><meta property="og:site_name" content="Planet"><script type="application/ld+json">{"@type":"NewsArticle","headline":"Storm hits the coast","author":{"@type":"Organization","name":"Planet"}}</script></head>"#;
+        let body = "<h1>Storm hits the coast</h1><p>The storm reached the coast on Tuesday night, bringing heavy rain and strong winds to the region.</p>                    <p>Thousands of homes lost power, officials said on Wednesday morning.</p>";
+        let meta = read_page(&format!(
+            "<html>{head}<body><article>{body}</article></body></html>"
+        ));
+        assert_eq!(meta.authors, vec!["Planet"]);
+        assert_eq!(meta.sources.authors.as_deref(), Some("json-ld"));
+        let meta = read_page(&format!(
+            "<html>{head}<body><article><div class=\"byline\">By Jane Doe</div>{body}</article></body></html>"
+        ));
+        assert_eq!(meta.authors, vec!["Jane Doe"]);
+        assert_eq!(meta.sources.authors.as_deref(), Some("byline-text"));
     }
 
     #[test]
