@@ -40,6 +40,11 @@ const LONG_WORDS: usize = 30;
 const MENU_RUN: usize = 5;
 /// What a prose line with no prose line next to it counts for, as a share of its words.
 const ALONE: f64 = 0.5;
+/// Consecutive lines of at least [`ITEM_WORDS`] words that do not end like sentences, right
+/// after a prose line, make the items of a list or the rows of a table the text introduces:
+/// longer than menu entries, unpunctuated.
+const ITEM_RUN: usize = 4;
+const ITEM_WORDS: usize = 5;
 /// Date or time stamps, each within this many lines of the last, that make a thread.
 const THREAD_STAMPS: usize = 3;
 const THREAD_GAP: usize = 6;
@@ -61,6 +66,10 @@ fn line_score(line: &str) -> f64 {
 /// alone (no prose line just before or after it) counted at [`ALONE`] of its words, and
 /// a numbered or bulleted item ("1. Multimeter", "• Bend wires") costing nothing: the
 /// writer made that list, so it belongs to the text it sits in (a menu is not numbered).
+/// So does a run of [`ITEM_RUN`] long unpunctuated lines right after a prose line, a list
+/// whose markers the dump lost ("Jasmine Chang – Type & Expression (Instructor: John
+/// Nettleton)") under the paragraph that introduces it. A run with no prose right above
+/// it is more often a block of teaser headlines, and still costs its words.
 fn stretch_scores(lines: &[&str]) -> Vec<f64> {
     let mut scores: Vec<f64> = lines
         .iter()
@@ -69,6 +78,17 @@ fn stretch_scores(lines: &[&str]) -> Vec<f64> {
             s => s,
         })
         .collect();
+    let item: Vec<bool> = (0..lines.len())
+        .map(|k| scores[k] < 0.0 && words(lines[k]) >= ITEM_WORDS)
+        .collect();
+    let mut k = 0;
+    while k < lines.len() {
+        let run = item[k..].iter().take_while(|&&i| i).count();
+        if run >= ITEM_RUN && k > 0 && scores[k - 1] > 0.0 {
+            scores[k..k + run].fill(0.0);
+        }
+        k += run.max(1);
+    }
     let prose: Vec<bool> = scores.iter().map(|&s| s > 0.0).collect();
     for (k, score) in scores.iter_mut().enumerate() {
         let beside = (k > 0 && prose[k - 1]) || prose.get(k + 1).copied().unwrap_or(false);
@@ -377,6 +397,29 @@ mod tests {
         assert!(body.iter().any(|p| p == "8. Tool number 8"), "{body:?}");
         assert_eq!(body.len(), 12, "{body:?}");
         assert!(is_list_item("• Bend wires") && !is_list_item("2024 review"));
+    }
+
+    #[test]
+    fn a_run_of_long_unpunctuated_items_stays_in_the_article() {
+        let items = [
+            "Ana Ruiz",
+            "Ben Okafor",
+            "Chen Wei",
+            "Dana Holt",
+            "Eli Stone",
+            "Fay Lund",
+        ]
+        .map(|name| format!("{name} – Harbour Lights Festival poster (Instructor: Jo Park)"))
+        .join("\n\n");
+        let text = format!("{PARA1}\n\n{PARA2}\n\n{items}\n\n{PARA1} Then.\n\n{PARA2} Then.");
+        let (body, _) = run(&text);
+        assert_eq!(body.len(), 10, "{body:?}");
+        // One such line alone is not a list: a headline, say.
+        let item = "Fay Lund – Harbour Lights Festival poster (Instructor: Jo Park)";
+        assert!(stretch_scores(&[PARA1, item])[1] < 0.0);
+        // Nor is a run with no paragraph right above it: teaser headlines under a label.
+        let scores = stretch_scores(&[PARA1, "More news", item, item, item, item]);
+        assert!(scores[2..].iter().all(|&s| s < 0.0), "{scores:?}");
     }
 
     #[test]
