@@ -115,6 +115,11 @@ const NOT_A_NAME: &[&str] = &[
     "contributing",
     "executive",
     "freelance",
+    "written",
+    "by",
+    "updated",
+    "published",
+    "posted",
     "admin",
     "administrator",
     "guest",
@@ -228,17 +233,23 @@ pub fn from_byline(line: &str) -> Vec<String> {
         return Vec::new();
     };
     // A byline's names end where a date, a time or a separator begins.
-    let end = stop_re().find(rest).map_or(rest.len(), |m| m.start());
-    split_authors(&rest[..end])
+    split_authors(before_stop(rest))
         .into_iter()
         .filter(|n| looks_like_name(n))
         .collect()
 }
 
+/// `text` up to where a byline's names end: a digit (a date, a time), a separator, or a
+/// word that opens a date ("on", "am", "Updated"…).
+pub fn before_stop(text: &str) -> &str {
+    let end = stop_re().find(text).map_or(text.len(), |m| m.start());
+    &text[..end]
+}
+
 fn stop_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"\d| [|–—•·-] |[|•·(\[]| (?i:on|am|le|el|il|op|den|på|updated|aktualisiert|published|veröffentlicht|publié|publicado|pubblicato) ")
+        Regex::new(r"\d| [|–—•·-] |[|•·(\[]| (?i:on|am|le|el|il|op|den|på|last updated|updated|aktualisiert|published|veröffentlicht|publié|publicado|pubblicato)(?:[ :]|$)")
             .expect("valid regex")
     })
 }

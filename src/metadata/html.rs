@@ -1,7 +1,7 @@
 //! Metadata in an HTML page: the site's sources first, then JSON-LD, `<meta>` tags and
 //! the markup itself (see [`extract`] for the order).
 
-use super::authors::{from_byline, looks_like_name, people};
+use super::authors::{self, from_byline, looks_like_name, people};
 use super::{date, split_authors, Metadata};
 use crate::normalize::collapse_spaces;
 use crate::rules::compiled::{HtmlMetadata, HtmlSource};
@@ -137,6 +137,13 @@ const PUBLISHED_META: &[&str] = &[
     "dcterms.created",
     "article.published",
     "og:published_time",
+    "published",
+    "published-date",
+    "published_date",
+    "publication_date",
+    "publication-date",
+    "date_published",
+    "pub_date",
 ];
 
 /// `<meta>` keys for the last change, a fallback only.
@@ -147,6 +154,8 @@ const MODIFIED_META: &[&str] = &[
     "dateModified",
     "last-modified",
     "dcterms.modified",
+    "modified-date",
+    "modified_date",
 ];
 
 /// `<meta>` keys that name authors; a URL (some sites put the profile link there) is no
@@ -259,12 +268,11 @@ fn byline_elements(doc: &Html) -> Vec<String> {
     ))
     .take(20)
     .map(|el| {
-        let text = collapse_spaces(&el.text().collect::<String>());
         let class = el.value().attr("class").unwrap_or_default().to_lowercase();
-        (text, class)
+        (el, class)
     })
-    .filter(|(t, _)| t.chars().count() <= 200)
-    .map(|(t, class)| byline_names(&t, &class))
+    .filter(|(el, _)| spaced_text(el).chars().count() <= 200)
+    .map(|(el, class)| byline_names(&el, &class))
     .find(|names| !names.is_empty())
     .unwrap_or_default()
 }
@@ -272,7 +280,9 @@ fn byline_elements(doc: &Html) -> Vec<String> {
 /// The names in one byline element's text: "By …" (in any language) at its start or after
 /// a separator ("Do 25.04.24 | 14:07 Uhr | Von Anna Müller"); or, in an element whose class
 /// says it holds the author's name, that text alone when it reads as a full name.
-fn byline_names(text: &str, class: &str) -> Vec<String> {
+fn byline_names(el: &scraper::ElementRef, class: &str) -> Vec<String> {
+    let text = spaced_text(el).as_str().to_owned();
+    let text = text.as_str();
     let by = std::iter::once(text)
         .chain(text.split(['|', '•', '·']).skip(1))
         .map(|part| from_byline(part.trim()))
@@ -280,22 +290,37 @@ fn byline_names(text: &str, class: &str) -> Vec<String> {
     if let Some(names) = by {
         return names;
     }
-    let names_the_author = ["author-name", "authorname", "author__name", "author_name"]
-        .iter()
-        .any(|c| class.contains(c))
-        || class
-            .split_whitespace()
-            .any(|c| c == "author" || c.starts_with("author-") && c.len() <= 9);
+    // An author box's bio or avatar is no name; anything else classed as the author's may be.
+    let names_the_author = class.split_whitespace().any(|c| {
+        (c.contains("author") || c.contains("byline") || c.contains("writer"))
+            && !["bio", "avatar", "image", "img", "photo", "desc", "about"]
+                .iter()
+                .any(|not| c.contains(not))
+    });
     if !names_the_author {
         return Vec::new();
     }
-    let names = split_authors(text);
+    // The name ends where a date or a separator begins ("Andrew Gerrand 4 August 2010").
+    // Each text node is its own part: co-authors in sibling elements stay apart.
+    let parts = el
+        .text()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let names = split_authors(authors::before_stop(&parts));
     let full_names = |n: &String| looks_like_name(n) && n.split_whitespace().count() >= 2;
     if !names.is_empty() && names.iter().all(full_names) {
         names
     } else {
         Vec::new()
     }
+}
+
+/// An element's text with its text nodes joined by spaces: "<b>Jane Doe</b>Published"
+/// is two words, not "Jane DoePublished".
+fn spaced_text(el: &scraper::ElementRef) -> String {
+    collapse_spaces(&el.text().collect::<Vec<_>>().join(" "))
 }
 
 /// Names in links to an author's page (`/author/jane-doe`, `/autor/…`, `/autoren/…`): the
@@ -400,12 +425,34 @@ fn time_element(doc: &Html) -> Option<String> {
 /// A date written in a byline or date element ("Veröffentlicht am 3. März 2024").
 fn date_elements(doc: &Html) -> Option<String> {
     doc.select(selector!(
-        "time, [class*=date], [class*=Date], [class*=byline], [class*=Byline], [class*=published], [class*=timestamp], [class*=article-meta], [class*=post-meta], [class*=entry-meta]"
+        "time, [class*=date], [class*=Date], [class*=byline], [class*=Byline], [class*=published], [class*=Published], [class*=publication], [class*=Publication], [class*=timestamp], [class*=article-meta], [class*=post-meta], [class*=entry-meta], [class*=author], [class*=Author]"
     ))
     .take(30)
-    .map(|el| collapse_spaces(&el.text().collect::<String>()))
+    .map(|el| spaced_text(&el))
     .filter(|t| t.chars().count() <= 200)
     .find_map(|t| date::find_in_text(&t))
+    .or_else(|| headline_date(doc))
+}
+
+/// A date written beside the headline: in the text around the first `<h1>` (its parent,
+/// else up to two levels higher), the headline itself left out, while that text is short
+/// enough to be the article's header rather than its body.
+fn headline_date(doc: &Html) -> Option<String> {
+    let h1 = doc.select(selector!("h1")).next()?;
+    let headline = spaced_text(&h1);
+    let mut node = h1.parent();
+    for _ in 0..3 {
+        let el = node.and_then(scraper::ElementRef::wrap)?;
+        let text = spaced_text(&el).replacen(&headline, " ", 1);
+        if text.chars().count() > 400 {
+            return None;
+        }
+        if let Some(d) = date::find_in_text(&text) {
+            return Some(d);
+        }
+        node = el.parent();
+    }
+    None
 }
 
 /// The site's own names (not people): `og:site_name`, `application-name`, the JSON-LD
@@ -938,7 +985,7 @@ mod tests {
     fn links_to_author_pages_give_the_author_and_co_authors() {
         let m = page(
             "",
-            r#"<h1>H</h1><ul class="authors"><li><a href="/author/jd/">Jane Doe</a></li><li><a href="/author/jr/">John Roe</a></li></ul>
+            r#"<h1>H</h1><p class="meta"><a href="/author/jd/">Jane Doe</a> and <a href="/author/jr/">John Roe</a></p>
                <aside><ul><li><a href="/author/other/">Other Writer</a></li></ul></aside>
                <p><a href="/authors/">Our authors</a></p>"#,
         );
@@ -967,6 +1014,54 @@ mod tests {
         );
         let m = page(r#"<meta name="author" content="admin">"#, "");
         assert_eq!(m.organisation_author, None);
+    }
+
+    #[test]
+    fn names_and_dates_in_author_elements_with_their_parts_kept_apart() {
+        let m = page(
+            "",
+            r#"<p class="author">Andrew Gerrand<br>4 August 2010</p>"#,
+        );
+        assert_eq!(m.authors, vec!["Andrew Gerrand"]);
+        assert_eq!(m.published.as_deref(), Some("2010-08-04"));
+        let m = page(
+            "",
+            r#"<div class="post-author"><b>Reyan Perumal</b>Published</div>"#,
+        );
+        assert_eq!(m.authors, vec!["Reyan Perumal"]);
+        let m = page(
+            "",
+            r#"<div class="author-info"><b>Cazzy Magennis</b><b>Last Updated:</b> August 1, 2025</div>"#,
+        );
+        assert_eq!(m.authors, vec!["Cazzy Magennis"]);
+        let m = page(
+            "",
+            r#"<div class="author-meta">Updated January 8, 2026</div>"#,
+        );
+        assert!(m.authors.is_empty(), "{:?}", m.authors);
+        let m = page(
+            "",
+            r#"<div class="author-label"><span>Written By</span></div>"#,
+        );
+        assert!(m.authors.is_empty(), "{:?}", m.authors);
+    }
+
+    #[test]
+    fn a_date_beside_the_headline_but_not_in_the_body() {
+        let m = page(
+            "",
+            "<header><h1>Software Pricing Guide 2026</h1><p>Dec 26, 2025 · 5 min read</p></header>",
+        );
+        assert_eq!(m.published.as_deref(), Some("2025-12-26"));
+        assert_eq!(m.sources.published.as_deref(), Some("text"));
+        let body = "Prices rose across the market this year. ".repeat(20);
+        let m = page(
+            "",
+            &format!("<div><h1>Software Pricing Guide</h1><p>{body}</p><p>On March 3, 2024 the vendor cut its prices.</p></div>"),
+        );
+        assert_eq!(m.published, None);
+        let m = page(r#"<meta name="published-date" content="2021-02-16">"#, "");
+        assert_eq!(m.sources.published.as_deref(), Some("meta:published-date"));
     }
 
     #[test]
