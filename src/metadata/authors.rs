@@ -249,7 +249,7 @@ pub fn before_stop(text: &str) -> &str {
 fn stop_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"\d| [|–—•·-] |[|•·(\[]| (?i:on|am|le|el|il|op|den|på|last updated|updated|aktualisiert|published|veröffentlicht|publié|publicado|pubblicato)(?:[ :]|$)")
+        Regex::new(r"\d| [|–—•·-] |[|•·(\[]| (?i:on|am|le|el|il|op|den|på) | (?i:last updated|updated|aktualisiert|published|veröffentlicht|publié|publicado|pubblicato)(?:[ :]|$)")
             .expect("valid regex")
     })
 }
@@ -387,6 +387,18 @@ mod tests {
         for (line, want) in cases {
             assert_eq!(from_byline(line), *want, "{line}");
         }
+    }
+
+    #[test]
+    fn names_end_where_a_date_or_a_date_label_begins() {
+        assert_eq!(before_stop("Reyan Perumal, Published"), "Reyan Perumal,");
+        assert_eq!(
+            before_stop("Andrew Gerrand, 4 August 2010"),
+            "Andrew Gerrand, "
+        );
+        assert_eq!(before_stop("Jane Doe on March 3"), "Jane Doe");
+        // A name may end in a word that only opens a date when more follows.
+        assert_eq!(before_stop("Audiophile On"), "Audiophile On");
     }
 
     #[test]
