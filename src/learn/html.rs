@@ -307,12 +307,69 @@ fn removals(pages: &[Page], root: &Selector, stats: &Stats, need: usize) -> Vec<
     out
 }
 
+/// What a page's own JSON-LD or `<meta>` declare, normalised for comparison.
+struct Declared {
+    title: Option<String>,
+    authors: Vec<String>,
+    date: Option<String>,
+}
+
+/// Which declared field a selector is checked against.
+#[derive(Clone, Copy)]
+enum Field {
+    Title,
+    Authors,
+    Date,
+}
+
+/// On how many pages `selector` gives the declared value the way the engine reads it: a
+/// title and a date from the first element it matches (so a breadcrumb item that equals
+/// the headline on some pages but is "Home" first on others is no title), authors from
+/// every element it matches (each must name a declared author).
+fn confirmed_on(pages: &[Page], declared: &[Declared], selector: &str, field: Field) -> usize {
+    let norm = |s: &str| tokens(s).join(" ");
+    let Ok(sel) = Selector::parse(selector) else {
+        return 0;
+    };
+    pages
+        .iter()
+        .zip(declared)
+        .filter(|(p, d)| match field {
+            Field::Title => p
+                .doc
+                .select(&sel)
+                .map(|e| norm(&e.text().collect::<String>()))
+                .find(|t| !t.is_empty())
+                .is_some_and(|t| d.title.as_deref() == Some(t.as_str())),
+            Field::Date => p
+                .doc
+                .select(&sel)
+                .find_map(|e| e.value().attr("datetime"))
+                .zip(d.date.as_deref())
+                .is_some_and(|(dt, date)| dt.starts_with(date)),
+            Field::Authors => {
+                let found: Vec<String> = p
+                    .doc
+                    .select(&sel)
+                    .map(|e| norm(&e.text().collect::<String>()))
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                !found.is_empty()
+                    && found
+                        .iter()
+                        .all(|t| d.authors.iter().any(|a| t.contains(a.as_str())))
+            }
+        })
+        .count()
+}
+
 /// Metadata selectors confirmed by the page's own JSON-LD or `<meta>` on most pages.
 fn metadata(pages: &[Page], need: usize, out: &mut HtmlLearned) {
     let norm = |s: &str| tokens(s).join(" ");
     let mut title_hits: HashMap<String, usize> = HashMap::new();
     let mut author_hits: HashMap<String, usize> = HashMap::new();
     let mut date_hits: HashMap<String, usize> = HashMap::new();
+    let mut declared = Vec::with_capacity(pages.len());
     for p in pages {
         let meta = crate::metadata::html::extract(&p.doc, None);
         let title = meta.title.as_deref().map(norm).filter(|t| !t.is_empty());
@@ -322,6 +379,11 @@ fn metadata(pages: &[Page], need: usize, out: &mut HtmlLearned) {
             .as_deref()
             .and_then(|d| d.get(..10))
             .map(str::to_string);
+        declared.push(Declared {
+            title: title.clone(),
+            authors: authors.clone(),
+            date: date.clone(),
+        });
         let mut seen: HashSet<(u8, String)> = HashSet::new();
         for el in p
             .doc
@@ -357,27 +419,34 @@ fn metadata(pages: &[Page], need: usize, out: &mut HtmlLearned) {
             }
         }
     }
-    let pick = |hits: HashMap<String, usize>| -> Option<(String, usize)> {
+    // Candidates in order of how often some element they match held the value; the first
+    // that still holds it on enough pages when read as the engine reads it is taken.
+    let pick = |hits: HashMap<String, usize>, field: Field| -> Option<(String, usize)> {
         let mut v: Vec<(String, usize)> = hits.into_iter().filter(|(_, n)| *n >= need).collect();
         v.sort_by(|a, b| {
             b.1.cmp(&a.1)
                 .then(rank(&a.0).cmp(&rank(&b.0)))
                 .then(a.0.cmp(&b.0))
         });
-        v.into_iter().next()
+        v.into_iter()
+            .map(|(s, _)| {
+                let k = confirmed_on(pages, &declared, &s, field);
+                (s, k)
+            })
+            .find(|(_, k)| *k >= need)
     };
     let n = pages.len();
-    out.title = pick(title_hits).map(|(s, k)| MetaSource {
+    out.title = pick(title_hits, Field::Title).map(|(s, k)| MetaSource {
         selector: s,
         attr: None,
         evidence: format!("Its text is the page's declared headline on {k} of {n} pages."),
     });
-    out.authors = pick(author_hits).map(|(s, k)| MetaSource {
+    out.authors = pick(author_hits, Field::Authors).map(|(s, k)| MetaSource {
         selector: s,
         attr: None,
         evidence: format!("Its text names the page's declared author on {k} of {n} pages."),
     });
-    out.published = pick(date_hits).map(|(s, k)| MetaSource {
+    out.published = pick(date_hits, Field::Date).map(|(s, k)| MetaSource {
         selector: s,
         attr: Some("datetime".into()),
         evidence: format!(
@@ -479,6 +548,39 @@ pub fn page_text(doc: &Html) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_metadata_selector_is_judged_by_what_the_engine_would_read() {
+        let page = |title: &str| {
+            Page {
+            doc: Html::parse_document(&format!(
+                "<html><body><nav><span class='crumb'>Home</span><span class='crumb'>{title}</span></nav>\
+                 <h1 class='headline'>{title}</h1><time class='pub' datetime='2024-03-05T10:00'>5 March</time></body></html>"
+            )),
+            article: HashSet::new(),
+            article_tokens: Vec::new(),
+        }
+        };
+        let pages = [page("Harbour reopens"), page("Ferry strike ends")];
+        let declared: Vec<Declared> = ["harbour reopens", "ferry strike ends"]
+            .iter()
+            .map(|t| Declared {
+                title: Some(t.to_string()),
+                authors: vec![],
+                date: Some("2024-03-05".into()),
+            })
+            .collect();
+        // The last breadcrumb holds the headline, but the engine reads the first: "Home".
+        assert_eq!(
+            confirmed_on(&pages, &declared, "span.crumb", Field::Title),
+            0
+        );
+        assert_eq!(
+            confirmed_on(&pages, &declared, "h1.headline", Field::Title),
+            2
+        );
+        assert_eq!(confirmed_on(&pages, &declared, "time.pub", Field::Date), 2);
+    }
 
     #[test]
     fn generated_class_names_are_not_stable() {
