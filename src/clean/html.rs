@@ -116,6 +116,32 @@ pub fn skip_subtree(edges: &mut ego_tree::iter::Traverse<'_, Node>, id: NodeId) 
     }
 }
 
+/// What an element walk does after visiting an element.
+enum Next {
+    /// Go on into its children.
+    Descend,
+    /// Pass over everything under it.
+    Skip,
+}
+
+/// Visits `scope` and the elements under it in document order; `visit` says whether to go
+/// into each one's children. The walk removal, hidden elements and root detection share
+/// (the text and weight walks also need each element's end, so they walk the edges).
+fn walk_elements<'a>(scope: ElementRef<'a>, mut visit: impl FnMut(ElementRef<'a>) -> Next) {
+    let mut edges = scope.traverse();
+    while let Some(edge) = edges.next() {
+        let ego_tree::iter::Edge::Open(node) = edge else {
+            continue;
+        };
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        if let Next::Skip = visit(el) {
+            skip_subtree(&mut edges, node.id());
+        }
+    }
+}
+
 /// Elements that end a paragraph.
 pub fn is_block(name: &str) -> bool {
     matches!(
@@ -381,18 +407,11 @@ fn remove<'a>(
     if rules.is_empty() {
         return;
     }
-    let mut edges = scope.traverse();
-    while let Some(edge) = edges.next() {
-        let ego_tree::iter::Edge::Open(node) = edge else {
-            continue;
-        };
-        if node.id() == scope.id() {
-            continue;
+    walk_elements(scope, |el| {
+        if el.id() == scope.id() {
+            return Next::Descend;
         }
-        let Some(el) = ElementRef::wrap(node) else {
-            continue;
-        };
-        let taken = skip.contains(&node.id()) || {
+        let taken = skip.contains(&el.id()) || {
             match rules
                 .iter()
                 .find(|r| r.selector.matches(&el) && allow(el, r.kind))
@@ -405,9 +424,11 @@ fn remove<'a>(
             }
         };
         if taken {
-            skip_subtree(&mut edges, node.id());
+            Next::Skip
+        } else {
+            Next::Descend
         }
-    }
+    });
 }
 
 /// The outermost elements under `scope` a browser does not show (`hidden`,
@@ -426,21 +447,16 @@ fn outermost<'a>(
     wanted: impl Fn(ElementRef<'a>) -> bool,
 ) -> Vec<ElementRef<'a>> {
     let mut out = Vec::new();
-    let mut edges = scope.traverse();
-    while let Some(edge) = edges.next() {
-        let ego_tree::iter::Edge::Open(node) = edge else {
-            continue;
-        };
-        let Some(el) = ElementRef::wrap(node) else {
-            continue;
-        };
-        if skip.contains(&node.id()) {
-            skip_subtree(&mut edges, node.id());
-        } else if node.id() != scope.id() && wanted(el) {
+    walk_elements(scope, |el| {
+        if skip.contains(&el.id()) {
+            Next::Skip
+        } else if el.id() != scope.id() && wanted(el) {
             out.push(el);
-            skip_subtree(&mut edges, node.id());
+            Next::Skip
+        } else {
+            Next::Descend
         }
-    }
+    });
     out
 }
 
@@ -777,20 +793,12 @@ fn detect_root<'a>(
         return None;
     }
     let mut best: Option<(f64, ElementRef<'a>)> = None;
-    let mut edges = page.traverse();
-    while let Some(edge) = edges.next() {
-        let ego_tree::iter::Edge::Open(node) = edge else {
-            continue;
-        };
-        let Some(el) = ElementRef::wrap(node) else {
-            continue;
-        };
-        if skip.contains(&node.id()) {
-            skip_subtree(&mut edges, node.id());
-            continue;
+    walk_elements(page, |el| {
+        if skip.contains(&el.id()) {
+            return Next::Skip;
         }
-        let Some(w) = weights.get(&node.id()) else {
-            continue;
+        let Some(w) = weights.get(&el.id()) else {
+            return Next::Descend;
         };
         let mut score = w.score;
         if is_declared_content(el) && !holds_declared_article(el, w.score, weights) {
@@ -800,7 +808,8 @@ fn detect_root<'a>(
         if best.as_ref().is_none_or(|(b, _)| score >= *b) {
             best = Some((score, el));
         }
-    }
+        Next::Descend
+    });
     best.filter(|(s, _)| *s > 0.0).map(|(_, el)| el)
 }
 

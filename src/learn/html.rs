@@ -307,6 +307,12 @@ fn removals(pages: &[Page], root: &Selector, stats: &Stats, need: usize) -> Vec<
     out
 }
 
+/// A value's words, lowercased, one space apart: how declared values and element texts
+/// are compared.
+fn norm(s: &str) -> String {
+    tokens(s).join(" ")
+}
+
 /// What a page's own JSON-LD or `<meta>` declare, normalised for comparison.
 struct Declared {
     title: Option<String>,
@@ -327,7 +333,6 @@ enum Field {
 /// the headline on some pages but is "Home" first on others is no title), authors from
 /// every element it matches (each must name a declared author).
 fn confirmed_on(pages: &[Page], declared: &[Declared], selector: &str, field: Field) -> usize {
-    let norm = |s: &str| tokens(s).join(" ");
     let Ok(sel) = Selector::parse(selector) else {
         return 0;
     };
@@ -365,25 +370,21 @@ fn confirmed_on(pages: &[Page], declared: &[Declared], selector: &str, field: Fi
 
 /// Metadata selectors confirmed by the page's own JSON-LD or `<meta>` on most pages.
 fn metadata(pages: &[Page], need: usize, out: &mut HtmlLearned) {
-    let norm = |s: &str| tokens(s).join(" ");
     let mut title_hits: HashMap<String, usize> = HashMap::new();
     let mut author_hits: HashMap<String, usize> = HashMap::new();
     let mut date_hits: HashMap<String, usize> = HashMap::new();
     let mut declared = Vec::with_capacity(pages.len());
     for p in pages {
         let meta = crate::metadata::html::extract(&p.doc, None);
-        let title = meta.title.as_deref().map(norm).filter(|t| !t.is_empty());
-        let authors: Vec<String> = meta.authors.iter().map(|a| norm(a)).collect();
-        let date = meta
-            .published
-            .as_deref()
-            .and_then(|d| d.get(..10))
-            .map(str::to_string);
-        declared.push(Declared {
-            title: title.clone(),
-            authors: authors.clone(),
-            date: date.clone(),
-        });
+        let d = Declared {
+            title: meta.title.as_deref().map(norm).filter(|t| !t.is_empty()),
+            authors: meta.authors.iter().map(|a| norm(a)).collect(),
+            date: meta
+                .published
+                .as_deref()
+                .and_then(|d| d.get(..10))
+                .map(str::to_string),
+        };
         let mut seen: HashSet<(u8, String)> = HashSet::new();
         for el in p
             .doc
@@ -400,24 +401,25 @@ fn metadata(pages: &[Page], need: usize, out: &mut HtmlLearned) {
             }
             let t = norm(&text);
             for s in selectors_for(el) {
-                if title.as_deref() == Some(t.as_str()) && seen.insert((0, s.clone())) {
+                if d.title.as_deref() == Some(t.as_str()) && seen.insert((0, s.clone())) {
                     *title_hits.entry(s.clone()).or_default() += 1;
                 }
-                if !authors.is_empty()
+                if !d.authors.is_empty()
                     && !t.is_empty()
                     && t.split(' ').count() <= 12
-                    && authors.iter().any(|a| t.contains(a.as_str()))
+                    && d.authors.iter().any(|a| t.contains(a.as_str()))
                     && seen.insert((1, s.clone()))
                 {
                     *author_hits.entry(s.clone()).or_default() += 1;
                 }
-                if let (Some(d), Some(dt)) = (&date, el.value().attr("datetime")) {
-                    if dt.starts_with(d.as_str()) && seen.insert((2, s.clone())) {
+                if let (Some(date), Some(dt)) = (&d.date, el.value().attr("datetime")) {
+                    if dt.starts_with(date.as_str()) && seen.insert((2, s.clone())) {
                         *date_hits.entry(s.clone()).or_default() += 1;
                     }
                 }
             }
         }
+        declared.push(d);
     }
     // Candidates in order of how often some element they match held the value; the first
     // that still holds it on enough pages when read as the engine reads it is taken.
