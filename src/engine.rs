@@ -59,18 +59,7 @@ impl Engine {
         dumps: input::Dumps,
         options: &'e Options,
     ) -> impl Iterator<Item = Result<Article, InputError>> + 'e {
-        self.clean_dumps_noted(dumps, options)
-            .map(|cleaned| cleaned.map(|(article, _)| article))
-    }
-
-    /// [`Engine::clean_dumps`], with what cleaning each dump found besides its article
-    /// (what the service's drift watch counts).
-    pub fn clean_dumps_noted<'e>(
-        &'e self,
-        dumps: input::Dumps,
-        options: &'e Options,
-    ) -> impl Iterator<Item = Result<(Article, Notes), InputError>> + 'e {
-        dumps.map(move |dump| dump.map(|dump| self.run(dump, options, None)))
+        dumps.map(move |dump| dump.map(|dump| self.clean(dump, options)))
     }
 
     /// Reads and cleans a file that is one dump (a fixture, a page being explained).
@@ -82,6 +71,11 @@ impl Engine {
     /// Cleans a dump that is already read.
     pub fn clean(&self, dump: Dump, options: &Options) -> Article {
         self.run(dump, options, None).0
+    }
+
+    /// Cleans a dump that is already read, with what cleaning it found besides its article.
+    pub fn clean_noted(&self, dump: Dump, options: &Options) -> (Article, Notes) {
+        self.run(dump, options, None)
     }
 
     /// Reads and cleans one file, and says how each line was treated (`copydesk explain`).

@@ -434,6 +434,55 @@ fn a_site_without_rules_gets_a_proposal_that_applies_only_once_accepted() {
     assert!(text.contains(&format!("id = \"{id}\"")), "{text}");
 }
 
+/// A crawler's WARC file holds pages of many sites; each page is a sample of its own site.
+#[test]
+fn pages_inside_a_warc_file_are_samples_of_their_sites() {
+    let svc = Running::start(&[], "learn_after = 4\nformat = \"json\"\n");
+    let stories = stories();
+    let old = template("harbour-gazette/template-2025.html");
+    let records: Vec<Vec<u8>> = (0..4)
+        .map(|i| {
+            let html = page(&old, &stories, i, i);
+            let uri = format!(
+                "https://www.harbourgazette.example/news/{}",
+                stories[i].slug
+            );
+            copydesk::harness::warc::response(
+                &format!("00000000-0000-0000-0000-00000000000{i}"),
+                &uri,
+                "Content-Type: text/html; charset=utf-8\r\n",
+                html.as_bytes(),
+            )
+        })
+        .collect();
+    let warc = String::from_utf8(records.concat()).unwrap();
+    svc.feed(&[("crawl.warc".into(), warc)]);
+    assert_eq!(svc.articles().len(), 4, "one article a page");
+
+    let id = "harbourgazette-example";
+    let proposal = svc.path(&format!("rules/proposed/{id}.toml"));
+    svc.wait("a rule file is proposed from the WARC's pages", || {
+        proposal.is_file()
+    });
+    // The fixtures are the pages as envelopes (URL and HTML), not the WARC file.
+    let fixtures: Vec<PathBuf> = fs::read_dir(svc.path(&format!("rules/proposed/{id}")))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    assert!(!fixtures.is_empty(), "fixtures beside the proposal");
+    for f in &fixtures {
+        let envelope: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(f).unwrap()).unwrap();
+        assert!(envelope["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://www.harbourgazette.example/news/"));
+        assert!(envelope["html"].as_str().unwrap().contains("<html"));
+    }
+}
+
 #[test]
 fn text_dumps_without_urls_are_grouped_by_their_template_lines() {
     let svc = Running::start(&[], "learn_after = 4\n");

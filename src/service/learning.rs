@@ -79,27 +79,64 @@ pub struct Candidate {
     host: Option<String>,
     ext: &'static str,
     sha256: String,
+    /// The dump as a sample of its own, when it was one record of a file of many (see
+    /// [`record_sample`]); `None` for a file that is one dump, whose bytes are the sample.
+    record: Option<Vec<u8>>,
 }
 
 impl Candidate {
     /// The candidate for `article`, if it was cleaned generically from a text, HTML or
-    /// JSON dump (the formats a rule file's fixtures can hold).
-    pub fn of(article: &Article) -> Option<Candidate> {
+    /// JSON dump (the formats a rule file's fixtures can hold). `record` is the
+    /// [`record_sample`] of the dump when it came from a file of many.
+    pub fn of(article: &Article, record: Option<Vec<u8>>) -> Option<Candidate> {
         if !article.generic {
             return None;
         }
-        let ext = match article.source.format.as_str() {
-            "text" => "txt",
-            "html" => "html",
-            "json" => "json",
+        let ext = match (article.source.format.as_str(), &record) {
+            (_, Some(_)) => "json",
+            ("text", None) => "txt",
+            ("html", None) => "html",
+            ("json", None) => "json",
             _ => return None,
         };
         Some(Candidate {
             host: article.url.as_deref().and_then(crate::site::host_of),
             ext,
             sha256: article.source.sha256.clone(),
+            record,
         })
     }
+
+    /// The bytes to keep of this dump: its record sample, or else the file's own `bytes`
+    /// when the file held this one dump and nothing else (`alone`).
+    pub fn sample<'a>(&'a self, file: Option<&'a [u8]>, alone: bool) -> Option<&'a [u8]> {
+        match (&self.record, file) {
+            (Some(record), _) => Some(record),
+            (None, Some(bytes)) if alone => Some(bytes),
+            _ => None,
+        }
+    }
+}
+
+/// A record of a file holding many dumps (a WARC file's page) as a dump that stands on its
+/// own: a JSON envelope with its URL, fetch time and content. A WARC file is no sample of
+/// one site (its records may come from many), but each of its pages is; the envelope is
+/// what `copydesk learn` and a rule's fixtures read, so a proposal learned from WARC pages
+/// gets fixtures a person can open.
+pub fn record_sample(dump: &crate::input::Dump) -> Vec<u8> {
+    let (key, content) = match &dump.content {
+        crate::input::Content::Html(html) => ("html", html),
+        crate::input::Content::Text(text) => ("text", text),
+    };
+    let mut envelope = serde_json::Map::new();
+    if let Some(url) = &dump.url {
+        envelope.insert("url".into(), url.clone().into());
+    }
+    if let Some(at) = &dump.fetched_at {
+        envelope.insert("fetched_at".into(), at.clone().into());
+    }
+    envelope.insert(key.into(), content.clone().into());
+    serde_json::to_vec(&envelope).unwrap_or_default()
 }
 
 /// The workers' side: a cheap handle that queues samples.
@@ -141,8 +178,13 @@ impl Learning {
         }
     }
 
-    /// Hands a file of one dump that only the generic rules could clean to the learner.
-    /// `bytes` are the file's, as the worker read them.
+    /// Whether samples are taken at all (building a record's sample costs a copy).
+    pub fn is_on(&self) -> bool {
+        self.tx.is_some()
+    }
+
+    /// Hands a dump that only the generic rules could clean to the learner: `bytes` are
+    /// the file's as the worker read them, or the dump's [`record_sample`].
     pub fn offer(&self, path: &Path, bytes: &[u8], candidate: &Candidate) {
         let Some(tx) = &self.tx else { return };
         let sample = Sample {

@@ -306,7 +306,20 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
                 })
                 .and_then(|file| crate::input::open_stream(path, file)),
         }
-        .map(|dumps| loaded.engine.clean_dumps_noted(dumps, &options))
+        .map(|dumps| {
+            // A record of a file of many is kept for learning as a sample of its own; built
+            // before cleaning takes the dump, dropped unless only generic rules cleaned it.
+            let learning = settings.learning.is_on();
+            let (engine, options) = (&loaded.engine, &options);
+            dumps.map(move |dump| {
+                dump.map(|dump| {
+                    let record = (learning && dump.record.is_some())
+                        .then(|| super::learning::record_sample(&dump));
+                    let (article, notes) = engine.clean_noted(dump, options);
+                    (article, notes, record)
+                })
+            })
+        })
     });
     let mut cleaned = match opened {
         Ok(Ok(cleaned)) => cleaned,
@@ -333,12 +346,16 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
         // Still being written, or replaced: an article of what was read would be a torn one.
         return Step::Done(Outcome::Changed);
     }
-    // A file of one dump is that dump: it can be kept as a sample of its site.
-    if let [candidate] = candidates.as_slice() {
-        if articles.len() == 1 {
-            if let Contents::Bytes(bytes) = &contents {
-                settings.learning.offer(path, bytes, candidate);
-            }
+    // A file of one dump is that dump: it can be kept as a sample of its site. A record of
+    // a file of many is kept as its own sample.
+    let file = match &contents {
+        Contents::Bytes(bytes) => Some(bytes.as_slice()),
+        Contents::Stream(_) => None,
+    };
+    let alone = articles.len() == 1 && candidates.len() == 1;
+    for candidate in &candidates {
+        if let Some(sample) = candidate.sample(file, alone) {
+            settings.learning.offer(path, sample, candidate);
         }
     }
     Step::Rendered(Rendered {
@@ -351,13 +368,17 @@ pub fn prepare(path: &Path, rules: &Current, settings: &Settings) -> Step {
     })
 }
 
+/// A dump cleaned: its article, what cleaning found besides it, and the dump as a learning
+/// sample of its own when it was a record of a file of many.
+type Cleaned = (Article, Notes, Option<Vec<u8>>);
+
 /// Renders each article of a file in turn, after `watch` has seen it (drift watching may
 /// add a warning); a dump that could not be read is logged and passed over. A panic (its
 /// message is the `Err`) ends the file. Also gives the articles only the generic rules
 /// cleaned, as learning candidates.
 fn render_all(
     path: &Path,
-    cleaned: &mut dyn Iterator<Item = Result<(Article, Notes), InputError>>,
+    cleaned: &mut dyn Iterator<Item = Result<Cleaned, InputError>>,
     format: Format,
     watch: &mut dyn FnMut(&mut Article, &Notes),
 ) -> Result<(Vec<RenderedArticle>, Vec<Candidate>), String> {
@@ -366,9 +387,9 @@ fn render_all(
     loop {
         let article = match catch(|| cleaned.next())? {
             None => return Ok((articles, candidates)),
-            Some(Ok((mut article, notes))) => {
+            Some(Ok((mut article, notes, record))) => {
                 watch(&mut article, &notes);
-                candidates.extend(Candidate::of(&article));
+                candidates.extend(Candidate::of(&article, record));
                 article
             }
             Some(Err(e)) => {
@@ -561,7 +582,12 @@ mod tests {
             dump("f.txt", "Second Story\n\nThe second body.\n"),
         ]
         .into_iter()
-        .map(|d| d.map(|d| (engine.clean(d, &Options::default()), Notes::default())));
+        .map(|d| {
+            d.map(|d| {
+                let article = engine.clean(d, &Options::default());
+                (article, Notes::default(), None)
+            })
+        });
         let mut seen = 0;
         let (articles, candidates) =
             render_all(Path::new("f"), &mut dumps, Format::Markdown, &mut |_, _| {
@@ -575,10 +601,9 @@ mod tests {
         assert!(articles[1].bytes.contains("The second body."));
         assert_ne!(articles[0].name, articles[1].name);
 
-        let mut panicking =
-            std::iter::from_fn(|| -> Option<Result<(Article, Notes), InputError>> {
-                panic!("a bug on one dump")
-            });
+        let mut panicking = std::iter::from_fn(|| -> Option<Result<Cleaned, InputError>> {
+            panic!("a bug on one dump")
+        });
         assert_eq!(
             render_all(
                 Path::new("f"),
