@@ -124,6 +124,24 @@ const NOT_A_NAME: &[&str] = &[
     "administrator",
     "guest",
     "anonymous",
+    // A section or a page link, given where the author should be ("Nachrichten",
+    // "Kontakt"): the word for news and for contact in the languages above.
+    "nachrichten",
+    "noticias",
+    "nouvelles",
+    "notizie",
+    "nieuws",
+    "notícias",
+    "nyheter",
+    "nyheder",
+    "wiadomości",
+    "новости",
+    "haberler",
+    "kontakt",
+    "contact",
+    "contacto",
+    "contatto",
+    "impressum",
 ];
 
 /// Lowercase words a name may contain ("Ludwig van Beethoven", "Ana de la Cruz").
@@ -312,9 +330,7 @@ pub fn people(names: Vec<String>, brands: &[String]) -> Vec<String> {
         let k = key(&name);
         let lower = name.to_lowercase();
         let is_brand = brand_keys.contains(&k)
-            || lower.contains("http")
-            || lower.contains("www.")
-            || domain_re().is_match(&lower)
+            || is_web_address(&name)
             || lower
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
@@ -324,6 +340,13 @@ pub fn people(names: Vec<String>, brands: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether `text` is a web address ("example.com", "hessenschau.de"), as a publisher
+/// names itself.
+pub fn is_web_address(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.contains("http") || lower.contains("www.") || domain_re().is_match(&lower)
 }
 
 fn domain_re() -> &'static Regex {
@@ -418,6 +441,13 @@ mod tests {
                 from_byline(line)
             );
         }
+    }
+
+    #[test]
+    fn section_and_contact_links_are_not_people() {
+        assert!(!looks_like_name("Nachrichten"));
+        assert!(!looks_like_name("Kontakt"));
+        assert!(looks_like_name("Anna Kontny"));
     }
 
     #[test]

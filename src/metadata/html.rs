@@ -192,6 +192,16 @@ const AUTHOR_LABELS: &[&str] = &[
     "yazar",
 ];
 
+/// An author `<meta>` that names a web address describes the publisher ("hessenschau.de,
+/// Frankfurt, Germany"): beside it, one-word names are its places and labels, not people;
+/// a full name ("Jane Doe, example.com") is still taken.
+fn publisher_described(mut names: Vec<String>) -> Vec<String> {
+    if names.iter().any(|n| authors::is_web_address(n)) {
+        names.retain(|n| n.split_whitespace().count() >= 2 && !authors::is_web_address(n));
+    }
+    names
+}
+
 fn meta_authors(doc: &Html) -> Vec<(Vec<String>, String)> {
     // A key may repeat, one tag per author (or the site's name first, then the person).
     let mut out: Vec<(Vec<String>, String)> = AUTHOR_META
@@ -200,7 +210,7 @@ fn meta_authors(doc: &Html) -> Vec<(Vec<String>, String)> {
             let names: Vec<String> = meta_all(doc, k)
                 .iter()
                 .filter(|v| !v.starts_with("http"))
-                .flat_map(|v| split_authors(v))
+                .flat_map(|v| publisher_described(split_authors(v)))
                 .collect();
             (names, format!("meta:{k}"))
         })
@@ -932,6 +942,17 @@ mod tests {
         );
         assert_eq!(m.authors, vec!["Anna Giulia Fink"]);
         assert_eq!(m.sources.authors.as_deref(), Some("json-ld"));
+    }
+
+    #[test]
+    fn an_author_meta_describing_the_publisher_gives_no_places_as_people() {
+        let m = page(
+            r#"<meta name="author" content="planet.de, Metropolis, Germany">"#,
+            "",
+        );
+        assert!(m.authors.is_empty(), "{:?}", m.authors);
+        let m = page(r#"<meta name="author" content="Lois Lane, planet.de">"#, "");
+        assert_eq!(m.authors, vec!["Lois Lane"]);
     }
 
     #[test]
