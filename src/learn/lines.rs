@@ -197,6 +197,15 @@ pub fn is_prose(line: &str) -> bool {
 /// The article's stretch in one dump: the run of lines (first, last, inclusive) that
 /// reads most as prose, with every template line counted as chrome. `None` when nothing
 /// in the dump reads as prose.
+///
+/// An article's paragraphs come in runs; the teasers a page lists after it do not (a
+/// headline, its one-paragraph summary, a label, the next headline). So, as in the
+/// generic clean-up, the stretch ends where it would end with a prose line that has no
+/// prose line beside it counted for half: where the article's run of paragraphs ends,
+/// so that a template line between the article and those teasers ("More on this
+/// topic") is seen to come after the article, where it can mark the page's tail. Its
+/// start is where it is with every prose line counted whole, as a lead paragraph often
+/// stands alone above a box or a picture and is the article all the same.
 pub fn article_span(d: &DumpLines, stats: &Stats) -> Option<(usize, usize)> {
     let scores: Vec<f64> = d
         .lines
@@ -212,8 +221,30 @@ pub fn article_span(d: &DumpLines, stats: &Stats) -> Option<(usize, usize)> {
             }
         })
         .collect();
-    crate::clean::heuristics::best_segment(&scores)
+    let (first, last) = crate::clean::heuristics::best_segment(&scores)?;
+    let prose: Vec<bool> = scores.iter().map(|&s| s > 0.0).collect();
+    let runs: Vec<f64> = scores
+        .iter()
+        .enumerate()
+        .map(|(k, &score)| {
+            let beside = (k > 0 && prose[k - 1]) || prose.get(k + 1).copied().unwrap_or(false);
+            if prose[k] && !beside {
+                score * LONE_PROSE
+            } else {
+                score
+            }
+        })
+        .collect();
+    let end = crate::clean::heuristics::best_segment(&runs)
+        .map(|(_, end)| end)
+        .filter(|end| (first..=last).contains(end))
+        .unwrap_or(last);
+    Some((first, end))
 }
+
+/// What a prose line with no prose line next to it counts for in [`article_span`], as a
+/// share of its words.
+const LONE_PROSE: f64 = 0.5;
 
 #[cfg(test)]
 mod tests {
