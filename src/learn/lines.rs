@@ -247,7 +247,7 @@ pub fn article_span(d: &DumpLines, stats: &Stats) -> Option<(usize, usize)> {
 const LONE_PROSE: f64 = 0.5;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -257,6 +257,47 @@ mod tests {
         assert_eq!(pattern("12 comments", false), r"12 comments");
         let re = regex::Regex::new(&format!("^{}$", pattern("Updated 09:41", true))).unwrap();
         assert!(re.is_match("Updated 17:05"));
+    }
+
+    /// A made-up dump of one site: menu, a lone lead paragraph above a "Sign up" box, a
+    /// run of paragraphs, then "More from the newsroom" over teasers (a headline, a
+    /// one-paragraph summary, "Read more"), which differ from dump to dump.
+    pub(crate) fn teaser_dump(n: usize) -> String {
+        let place = ["Arden", "Belmont", "Corwin", "Dunmore"][n];
+        let mut lines = vec![
+            "Home".to_string(),
+            "News".to_string(),
+            "Sport".to_string(),
+            format!("The council of {place} voted on Tuesday to close the old bridge to all traffic from next month."),
+            "Sign up for our newsletter".to_string(),
+        ];
+        for p in 0..4 {
+            lines.push(format!(
+                "Paragraph {p} of the {place} story says what the engineers found in the spring survey of the bridge and what the repairs will cost."
+            ));
+        }
+        lines.push("More from the newsroom".to_string());
+        for t in 0..3 {
+            lines.push(format!("{place} teaser headline number {t} for readers"));
+            lines.push(format!(
+                "A short summary of the {t} other story from {place} that fills one line."
+            ));
+            lines.push("Read more".to_string());
+        }
+        lines.push("Contact us".to_string());
+        lines.join("\n\n")
+    }
+
+    #[test]
+    fn the_article_stretch_ends_with_its_paragraphs_not_with_the_teasers_under_it() {
+        let dumps: Vec<DumpLines> = (0..3).map(|n| DumpLines::new(&teaser_dump(n))).collect();
+        let stats = Stats::new(&dumps);
+        for d in &dumps {
+            let (a, b) = article_span(d, &stats).unwrap();
+            // The lone lead paragraph starts it; the last paragraph of the run ends it.
+            assert!(d.text(a).starts_with("The council of"), "{}", d.text(a));
+            assert!(d.text(b).starts_with("Paragraph 3 of"), "{}", d.text(b));
+        }
     }
 
     #[test]
