@@ -197,6 +197,15 @@ pub fn is_prose(line: &str) -> bool {
 /// The article's stretch in one dump: the run of lines (first, last, inclusive) that
 /// reads most as prose, with every template line counted as chrome. `None` when nothing
 /// in the dump reads as prose.
+///
+/// An article's paragraphs come in runs; the teasers a page lists after it do not (a
+/// headline, its one-paragraph summary, a label, the next headline). So, as in the
+/// generic clean-up, the stretch ends where it would end with a prose line that has no
+/// prose line beside it counted for half: where the article's run of paragraphs ends,
+/// so that a template line between the article and those teasers ("More on this
+/// topic") is seen to come after the article, where it can mark the page's tail. Its
+/// start is where it is with every prose line counted whole, as a lead paragraph often
+/// stands alone above a box or a picture and is the article all the same.
 pub fn article_span(d: &DumpLines, stats: &Stats) -> Option<(usize, usize)> {
     let scores: Vec<f64> = d
         .lines
@@ -212,11 +221,33 @@ pub fn article_span(d: &DumpLines, stats: &Stats) -> Option<(usize, usize)> {
             }
         })
         .collect();
-    crate::clean::heuristics::best_segment(&scores)
+    let (first, last) = crate::clean::heuristics::best_segment(&scores)?;
+    let prose: Vec<bool> = scores.iter().map(|&s| s > 0.0).collect();
+    let runs: Vec<f64> = scores
+        .iter()
+        .enumerate()
+        .map(|(k, &score)| {
+            let beside = (k > 0 && prose[k - 1]) || prose.get(k + 1).copied().unwrap_or(false);
+            if prose[k] && !beside {
+                score * LONE_PROSE
+            } else {
+                score
+            }
+        })
+        .collect();
+    let end = crate::clean::heuristics::best_segment(&runs)
+        .map(|(_, end)| end)
+        .filter(|end| (first..=last).contains(end))
+        .unwrap_or(last);
+    Some((first, end))
 }
 
+/// What a prose line with no prose line next to it counts for in [`article_span`], as a
+/// share of its words.
+const LONE_PROSE: f64 = 0.5;
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -226,6 +257,47 @@ mod tests {
         assert_eq!(pattern("12 comments", false), r"12 comments");
         let re = regex::Regex::new(&format!("^{}$", pattern("Updated 09:41", true))).unwrap();
         assert!(re.is_match("Updated 17:05"));
+    }
+
+    /// A made-up dump of one site: menu, a lone lead paragraph above a "Sign up" box, a
+    /// run of paragraphs, then "More from the newsroom" over teasers (a headline, a
+    /// one-paragraph summary, "Read more"), which differ from dump to dump.
+    pub(crate) fn teaser_dump(n: usize) -> String {
+        let place = ["Arden", "Belmont", "Corwin", "Dunmore"][n];
+        let mut lines = vec![
+            "Home".to_string(),
+            "News".to_string(),
+            "Sport".to_string(),
+            format!("The council of {place} voted on Tuesday to close the old bridge to all traffic from next month."),
+            "Sign up for our newsletter".to_string(),
+        ];
+        for p in 0..4 {
+            lines.push(format!(
+                "Paragraph {p} of the {place} story says what the engineers found in the spring survey of the bridge and what the repairs will cost."
+            ));
+        }
+        lines.push("More from the newsroom".to_string());
+        for t in 0..3 {
+            lines.push(format!("{place} teaser headline number {t} for readers"));
+            lines.push(format!(
+                "A short summary of the {t} other story from {place} that fills one line."
+            ));
+            lines.push("Read more".to_string());
+        }
+        lines.push("Contact us".to_string());
+        lines.join("\n\n")
+    }
+
+    #[test]
+    fn the_article_stretch_ends_with_its_paragraphs_not_with_the_teasers_under_it() {
+        let dumps: Vec<DumpLines> = (0..3).map(|n| DumpLines::new(&teaser_dump(n))).collect();
+        let stats = Stats::new(&dumps);
+        for d in &dumps {
+            let (a, b) = article_span(d, &stats).unwrap();
+            // The lone lead paragraph starts it; the last paragraph of the run ends it.
+            assert!(d.text(a).starts_with("The council of"), "{}", d.text(a));
+            assert!(d.text(b).starts_with("Paragraph 3 of"), "{}", d.text(b));
+        }
     }
 
     #[test]

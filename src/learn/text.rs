@@ -593,3 +593,20 @@ fn round_up(x: f64) -> f64 {
 fn round_down(x: f64) -> f64 {
     ((x * 100.0).floor() / 100.0).max(0.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::learn::lines::tests::teaser_dump;
+
+    #[test]
+    fn a_template_line_over_the_teasers_under_the_article_is_the_page_tail() {
+        let dumps: Vec<DumpLines> = (0..3).map(|n| DumpLines::new(&teaser_dump(n))).collect();
+        let learned = learn(&dumps, &crate::rules::RuleSet::builtin().generic);
+        let tail = learned.rules.iter().find_map(|r| match &r.action {
+            Action::From { marker, .. } => Some(marker.clone()),
+            _ => None,
+        });
+        assert_eq!(tail.as_deref(), Some("More from the newsroom"));
+    }
+}
