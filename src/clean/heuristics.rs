@@ -99,6 +99,13 @@ fn stretch_scores(lines: &[&str]) -> Vec<f64> {
     scores
 }
 
+/// The article stretch of a dump's lines (indices into `lines`, inclusive): what
+/// [`apply`] keeps, found the same way, for the metadata stage to look for the headline,
+/// byline and date just above and at its start.
+pub fn article_stretch(lines: &[&str]) -> Option<(usize, usize)> {
+    best_segment(&stretch_scores(lines))
+}
+
 fn is_prose(line: &str, words: usize) -> bool {
     if words >= LONG_WORDS {
         return true;
@@ -110,7 +117,7 @@ fn is_prose(line: &str, words: usize) -> bool {
 /// Words in a line, for judging its shape. Chinese and Japanese write without spaces, so
 /// there a run of ideographs or kana counts a word per two characters (about the length of
 /// a word in both), and a paragraph reads as the prose it is.
-fn words(line: &str) -> usize {
+pub fn words(line: &str) -> usize {
     line.split_whitespace()
         .map(|token| {
             let wide = token.chars().filter(|&c| is_unspaced_script(c)).count();
