@@ -26,14 +26,14 @@ const AFTER_START: usize = 8;
 /// A headline has at least this many words (a two-word line is more often a button).
 const MIN_TITLE_WORDS: usize = 3;
 const MAX_TITLE_WORDS: usize = 40;
-/// Past this many words a heading-like line is more often a standfirst than a headline.
-const LONG_TITLE_WORDS: usize = 20;
 const MAX_TITLE_CHARS: usize = 300;
 /// A heading-like line this long under a shorter one is a standfirst.
 const STANDFIRST_WORDS: usize = 14;
 /// A byline or a dateline is a short line.
 const MAX_BYLINE_WORDS: usize = 16;
-const MAX_DATELINE_WORDS: usize = 10;
+/// A dateline may carry a label, a time, a reading time and the byline ("On January 12,
+/// 2025 By Jane Doe In Travel"): it is short, but not as short as a bare date.
+const MAX_DATELINE_WORDS: usize = 16;
 /// Name lines read after a byline word that stands alone ("Von" / "Anna Müller" / "Jan Roe").
 const MAX_NAME_LINES: usize = 4;
 
@@ -62,7 +62,16 @@ pub fn extract(sheet: &mut Sheet, owner: &str) -> Option<Metadata> {
     let from = title_at.map_or(start.saturating_sub(AFTER_START), |t| t + 1);
     let to = (start + AFTER_START).min(lines.len() - 1);
     let near: Vec<usize> = (from..=to).filter(|k| Some(*k) != title_at).collect();
-    if let Some((names, used, source)) = byline(&lines, &near) {
+    let under_title = title_at
+        .and_then(|t| lines.get(t + 1).map(|l| (t + 1, l)))
+        .filter(|&(k, _)| k < start)
+        .and_then(|(k, l)| name_line(l.trim()).map(|n| (vec![n], vec![k], SOURCE)));
+    // A byline that says so wins over a name shaped line under the headline.
+    let found = match byline(&lines, &near) {
+        Some(b) if b.2 == "byline-text" => Some(b),
+        other => under_title.or(other),
+    };
+    if let Some((names, used, source)) = found {
         meta.authors = names;
         meta.sources.authors = Some(source.into());
         byline_lines.extend(used);
@@ -98,18 +107,9 @@ pub fn extract(sheet: &mut Sheet, owner: &str) -> Option<Metadata> {
 
 /// The headline above the article's first prose line `start`: of the heading-like lines
 /// within [`TITLE_WINDOW`] above it (the first line itself included when it reads as a
-/// heading, a question say), the one that is most headline: longer lines weigh more (a
-/// button or a label has two or three words) up to a point (a standfirst is longer), a
-/// line the page prints twice (the headline in a breadcrumb or a share box) more, and a
-/// line further up less.
+/// heading, a question say), the one that is most headline (see [`headline_score`]).
 fn headline(lines: &[&str], start: usize) -> Option<usize> {
-    let printed_twice = |k: usize| {
-        let key = lines[k].trim().to_lowercase();
-        lines
-            .iter()
-            .enumerate()
-            .any(|(j, l)| j != k && l.trim().to_lowercase() == key)
-    };
+    let lower: Vec<String> = lines.iter().map(|l| l.trim().to_lowercase()).collect();
     let beside_date = |k: usize| {
         (k > 0 && is_dateline(lines[k - 1])) || lines.get(k + 1).is_some_and(|l| is_dateline(l))
     };
@@ -120,12 +120,7 @@ fn headline(lines: &[&str], start: usize) -> Option<usize> {
         if !is_heading(line) || (name_line(line).is_some() && beside_date(k)) {
             continue;
         }
-        let words = heuristics::words(line);
-        let mut score = words.min(12) as f64 - words.saturating_sub(LONG_TITLE_WORDS) as f64;
-        if printed_twice(k) {
-            score += 3.0;
-        }
-        score -= 0.25 * (start - k) as f64;
+        let score = headline_score(lines, &lower, k) - 0.2 * (start - k) as f64;
         if best.is_none_or(|(b, _)| score > b) {
             best = Some((score, k));
         }
@@ -136,11 +131,54 @@ fn headline(lines: &[&str], start: usize) -> Option<usize> {
     let words = heuristics::words(lines[k]);
     if words >= STANDFIRST_WORDS && k > 0 && is_heading(lines[k - 1]) {
         let above = heuristics::words(lines[k - 1]);
-        if above < words && above < STANDFIRST_WORDS {
+        if (4..words).contains(&above) && above < STANDFIRST_WORDS {
             return Some(k - 1);
         }
     }
     Some(k)
+}
+
+/// How much the heading-like line `k` reads as the page's headline, by shape and place:
+/// a headline has four to fifteen words (a button or a label has two or three, a
+/// standfirst or a caption more); the byline or the date follows it within a few lines;
+/// the page prints it once more (a breadcrumb or a share box ending with it, the page's
+/// `<title>` at the top of some dumps), where a label is printed many times; and it is
+/// one text, not a breadcrumb of several joined by separators.
+fn headline_score(lines: &[&str], lower: &[String], k: usize) -> f64 {
+    let words = heuristics::words(lines[k]);
+    let mut score = match words {
+        0..=3 => 2.0,
+        4..=15 => 6.0,
+        16..=20 => 4.0,
+        _ => 4.0 - (words - 20) as f64,
+    };
+    let credit_below = (k + 1..lines.len().min(k + 4)).any(|j| {
+        let line = lines[j].trim();
+        is_dateline(line) || is_byline_word(line) || !authors::from_byline(line).is_empty()
+    });
+    if credit_below {
+        score += 3.0;
+    }
+    let key = &lower[k];
+    let same = lower.iter().filter(|l| *l == key).count();
+    let inside = || {
+        lower
+            .iter()
+            .any(|l| l.len() > key.len() && l.contains(key.as_str()))
+    };
+    if same >= 3 {
+        score -= 3.0;
+    } else if words >= 4 && (same == 2 || inside()) {
+        score += 3.0;
+    }
+    let separators = [" | ", " » ", " > ", " / ", " - ", " · "]
+        .iter()
+        .map(|sep| lines[k].matches(sep).count())
+        .sum::<usize>();
+    if separators >= 2 {
+        score -= 3.0;
+    }
+    score
 }
 
 /// A line shaped like a headline: a few words to a long sentence's worth, no full stop
@@ -169,6 +207,16 @@ fn byline(lines: &[&str], near: &[usize]) -> Option<(Vec<String>, Vec<usize>, &'
         let names = authors::from_byline(line);
         if !names.is_empty() {
             return Some((names, vec![k], "byline-text"));
+        }
+        // A date line that names the author after it ("March 3, 2024 by Jane Doe").
+        if date::find_in_text(line).is_some() {
+            let names = line
+                .match_indices(' ')
+                .map(|(i, _)| authors::from_byline(&line[i + 1..]))
+                .find(|names| !names.is_empty());
+            if let Some(names) = names {
+                return Some((names, vec![k], "byline-text"));
+            }
         }
         // A byline word alone ("Von", "By:"), the names on the lines under it.
         let next = &near[n + 1..];
@@ -208,11 +256,11 @@ fn byline(lines: &[&str], near: &[usize]) -> Option<(Vec<String>, Vec<usize>, &'
     None
 }
 
-/// A line that is only a byline word ("Von", "By:", "Autor:").
+/// A line that is only a byline word ("Von", "By:", "Written by").
 fn is_byline_word(line: &str) -> bool {
-    let word = line.trim_end_matches([':', ' ']);
+    let word = line.trim().trim_end_matches([':', ' ']);
     !word.is_empty()
-        && !word.contains(' ')
+        && word.split_whitespace().count() <= 2
         && authors::from_byline(&format!("{word} Jane Doe")) == ["Jane Doe"]
 }
 
@@ -225,9 +273,8 @@ fn name_line(line: &str) -> Option<String> {
 /// A short line that is a date and little else ("3. Mai 2024, 17:47", "Published Aug
 /// 28, 2024", "06. 01. 2026, 14:59 Uhr Lesedauer: 4 Minuten").
 fn is_dateline(line: &str) -> bool {
-    heuristics::words(line) <= MAX_DATELINE_WORDS
-        && !(line.ends_with(['.', '!', '?']) && line.len() > 40)
-        && date::find_in_text(line).is_some()
+    let sentence = line.ends_with(['.', '!', '?']) && line.len() > 40;
+    heuristics::words(line) <= MAX_DATELINE_WORDS && !sentence && date::find_in_text(line).is_some()
 }
 
 #[cfg(test)]
