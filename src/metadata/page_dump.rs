@@ -61,7 +61,12 @@ pub fn extract(sheet: &mut Sheet, owner: &str) -> Option<Metadata> {
     // prose), down into the article's first lines.
     let from = title_at.map_or(start.saturating_sub(AFTER_START), |t| t + 1);
     let to = (start + AFTER_START).min(lines.len() - 1);
-    let near: Vec<usize> = (from..=to).filter(|k| Some(*k) != title_at).collect();
+    // Then the lines above the headline, near the prose: a wrong headline guess must not
+    // hide the byline.
+    let near: Vec<usize> = (from..=to)
+        .chain(start.saturating_sub(AFTER_START)..from)
+        .filter(|k| Some(*k) != title_at)
+        .collect();
     let under_title = title_at
         .and_then(|t| lines.get(t + 1).map(|l| (t + 1, l)))
         .filter(|&(k, _)| k < start)
@@ -148,9 +153,9 @@ fn headline_score(lines: &[&str], lower: &[String], k: usize) -> f64 {
     let words = heuristics::words(lines[k]);
     let mut score = match words {
         0..=3 => 2.0,
-        4..=15 => 6.0,
-        16..=20 => 4.0,
-        _ => 4.0 - (words - 20) as f64,
+        4..=15 => words.min(12) as f64,
+        16..=20 => 10.0,
+        _ => 10.0 - (words - 20) as f64,
     };
     let credit_below = (k + 1..lines.len().min(k + 4)).any(|j| {
         let line = lines[j].trim();
@@ -192,8 +197,18 @@ fn is_heading(line: &str) -> bool {
         && !line.ends_with(['.', ',', ':', ';', '…', '。', '：', '|'])
         && line.chars().filter(|c| c.is_alphabetic()).count() >= 8
         && !line.contains('©')
+        && !starts_lowercase(line)
         && date::find_in_text(line).is_none()
         && authors::from_byline(line).is_empty()
+}
+
+/// A line whose first word is all lower case ("instagram tiktok facebook", "read more"):
+/// a menu's or a button's, as a headline opens with a capital ("iPhone" has one) or in
+/// a script without case.
+fn starts_lowercase(line: &str) -> bool {
+    line.split_whitespace()
+        .next()
+        .is_some_and(|w| w.chars().any(char::is_lowercase) && !w.chars().any(char::is_uppercase))
 }
 
 /// The first byline among the lines at `near` (indices into `lines`): its names, the
@@ -266,8 +281,11 @@ fn is_byline_word(line: &str) -> bool {
 
 /// The name a line holds when the whole line is a person's name (two to four words).
 fn name_line(line: &str) -> Option<String> {
-    let words = line.split_whitespace().count();
-    ((2..=4).contains(&words) && authors::looks_like_name(line)).then(|| line.to_string())
+    let words: Vec<&str> = line.split_whitespace().collect();
+    // "Kommentar von", "Illustrations: Tim Roe" name a role, not (only) a person.
+    let role = line.contains(':') || words.last().is_some_and(|w| is_byline_word(w));
+    ((2..=4).contains(&words.len()) && !role && authors::looks_like_name(line))
+        .then(|| line.to_string())
 }
 
 /// A short line that is a date and little else ("3. Mai 2024, 17:47", "Published Aug
