@@ -330,7 +330,11 @@ mod tests {
         assert_eq!(meta.authors, ["Jane Doe", "John Roe"]);
         assert_eq!(meta.published.as_deref(), Some("2024-03-03"));
         assert!(removed.contains(&(Kind::Title, "River bridge to close for repairs".into())));
-        assert!(removed.contains(&(Kind::Byline, "By Jane Doe and John Roe".into())));
+        let bylines = removed.iter().filter(|(k, _)| *k == Kind::Byline);
+        assert_eq!(
+            bylines.map(|(_, t)| t.as_str()).collect::<Vec<_>>(),
+            ["By Jane Doe and John Roe\n\nMarch 3, 2024 10:15 am"]
+        );
         assert!(
             body.contains(&"Home".to_string()),
             "only metadata lines go: {body:?}"
@@ -356,13 +360,26 @@ mod tests {
     #[test]
     fn a_name_beside_a_date_is_the_author() {
         let text = format!(
-            "{MENU}Ferry service to run every hour\n\nMaria Lopez\n\n12.04.2024\n\n{P1}\n\n{P2}\n\n{P3}"
+            "{MENU}Ferry service to run every hour\n\nShare\n\nMaria Lopez\n\n12.04.2024\n\n{P1}\n\n{P2}\n\n{P3}"
         );
         let (meta, _, removed) = read(&text);
         assert_eq!(meta.authors, ["Maria Lopez"]);
         assert_eq!(meta.sources.authors.as_deref(), Some(SOURCE));
         assert_eq!(meta.published.as_deref(), Some("2024-04-12"));
-        assert!(removed.contains(&(Kind::Byline, "12.04.2024".into())));
+        assert!(removed.contains(&(Kind::Byline, "Maria Lopez\n\n12.04.2024".into())));
+    }
+
+    #[test]
+    fn a_line_in_lower_case_over_the_article_is_not_the_headline() {
+        let text = format!(
+            "{MENU}River bridge to close for repairs\n\nShare\n\n\
+             read more from our award winning local news team\n\n{P1}\n\n{P2}\n\n{P3}"
+        );
+        let (meta, _, _) = read(&text);
+        assert_eq!(
+            meta.title.as_deref(),
+            Some("River bridge to close for repairs")
+        );
     }
 
     #[test]
