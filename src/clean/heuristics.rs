@@ -140,7 +140,18 @@ fn is_unspaced_script(c: char) -> bool {
 /// stretch of prose.
 pub fn apply(sheet: &mut Sheet, owner: &str) {
     claim_repeats(sheet, owner);
-    let open: Vec<usize> = sheet.open_lines().collect();
+    // The headline and byline lines the generic metadata pass took still count for the
+    // stretch's shape, as they did when that pass found the stretch: without them a
+    // caption or a standfirst above the byline would join the article's first paragraph.
+    let metadata = format!("{owner}/metadata.");
+    let open: Vec<usize> = (0..sheet.len())
+        .filter(|&i| {
+            sheet.is_open(i)
+                || sheet
+                    .claim_of(i)
+                    .is_some_and(|c| c.rule.starts_with(&metadata))
+        })
+        .collect();
     let scores = stretch_scores(&open.iter().map(|&i| sheet.line(i)).collect::<Vec<_>>());
     let Some((first, end)) = best_segment(&scores) else {
         return;

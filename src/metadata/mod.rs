@@ -262,6 +262,23 @@ mod tests {
     }
 
     #[test]
+    fn a_caption_above_a_page_dumps_byline_stays_out_of_the_article() {
+        let para = "The council voted on Tuesday to close the old river bridge for repairs, after engineers found cracks in two of its piers.";
+        let text = format!(
+            "Home\n\nNews\n\nSport\n\nWeather\n\nRiver bridge to close for repairs\n\n\
+             Workers repair the old river bridge on Monday.\n\nBy Jane Doe\n\n\
+             {para}\n\n{para} Works start in May.\n\n{para} The ferry runs hourly."
+        );
+        let (meta, body, _) = read_text_dump(&text, Context::default());
+        assert_eq!(
+            meta.title.as_deref(),
+            Some("River bridge to close for repairs")
+        );
+        assert_eq!(meta.authors, vec!["Jane Doe"]);
+        assert_eq!(body.len(), 3, "{body:?}");
+    }
+
+    #[test]
     fn a_removed_byline_element_still_gives_its_authors() {
         let rules = RuleSet::builtin();
         let doc = clean::html::parse(

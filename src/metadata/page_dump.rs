@@ -22,7 +22,7 @@ use crate::kind::Kind;
 const TITLE_WINDOW: usize = 15;
 /// How far into the article the byline and date may come (after a standfirst, a
 /// picture and its caption).
-const AFTER_START: usize = 8;
+const AFTER_START: usize = 12;
 /// A headline has at least this many words (a two-word line is more often a button).
 const MIN_TITLE_WORDS: usize = 3;
 const MAX_TITLE_WORDS: usize = 40;
