@@ -99,6 +99,13 @@ fn stretch_scores(lines: &[&str]) -> Vec<f64> {
     scores
 }
 
+/// The article stretch of a dump's lines (indices into `lines`, inclusive): what
+/// [`apply`] keeps, found the same way, for the metadata stage to look for the headline,
+/// byline and date just above and at its start.
+pub fn article_stretch(lines: &[&str]) -> Option<(usize, usize)> {
+    best_segment(&stretch_scores(lines))
+}
+
 fn is_prose(line: &str, words: usize) -> bool {
     if words >= LONG_WORDS {
         return true;
@@ -110,7 +117,7 @@ fn is_prose(line: &str, words: usize) -> bool {
 /// Words in a line, for judging its shape. Chinese and Japanese write without spaces, so
 /// there a run of ideographs or kana counts a word per two characters (about the length of
 /// a word in both), and a paragraph reads as the prose it is.
-fn words(line: &str) -> usize {
+pub fn words(line: &str) -> usize {
     line.split_whitespace()
         .map(|token| {
             let wide = token.chars().filter(|&c| is_unspaced_script(c)).count();
@@ -133,7 +140,18 @@ fn is_unspaced_script(c: char) -> bool {
 /// stretch of prose.
 pub fn apply(sheet: &mut Sheet, owner: &str) {
     claim_repeats(sheet, owner);
-    let open: Vec<usize> = sheet.open_lines().collect();
+    // The headline and byline lines the generic metadata pass took still count for the
+    // stretch's shape, as they did when that pass found the stretch: without them a
+    // caption or a standfirst above the byline would join the article's first paragraph.
+    let metadata = format!("{owner}/metadata.");
+    let open: Vec<usize> = (0..sheet.len())
+        .filter(|&i| {
+            sheet.is_open(i)
+                || sheet
+                    .claim_of(i)
+                    .is_some_and(|c| c.rule.starts_with(&metadata))
+        })
+        .collect();
     let scores = stretch_scores(&open.iter().map(|&i| sheet.line(i)).collect::<Vec<_>>());
     let Some((first, end)) = best_segment(&scores) else {
         return;

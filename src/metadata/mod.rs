@@ -11,6 +11,7 @@
 pub mod authors;
 pub mod date;
 pub mod html;
+pub mod page_dump;
 pub mod text;
 
 pub use authors::split_authors;
@@ -43,7 +44,8 @@ pub struct Metadata {
 /// Where each field came from (absent: not found). Values name the source:
 /// `site-rule`, `json-ld`, `meta:<name>` (a `<meta>` tag), `h1`, `title-tag`,
 /// `itemprop`, `rel-author`, `author-link`, `time`, `byline-text`, `credit-line`, `first-line`,
-/// `after-title`, `url`, `text`.
+/// `after-title`, `url`, `text`, `text-heuristic` (a page dump's headline or author's name
+/// found by where it stands, see [`page_dump`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sources {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,6 +198,21 @@ fn read_text<'a>(cleaned: &mut Cleaned, site: Option<&'a Site>, rules: &'a RuleS
         anywhere.extend(bylines(&generic.credit, "credit-line"));
         top.extend(bylines(&generic.byline, "byline-text"));
     }
+    // A text dump with no site rule: read where its article starts, not its top (the
+    // site's menu); credit lines ("(Reuters)") are still read anywhere.
+    if site.is_none() && !cleaned.from_markup {
+        if let Some(found) = page_dump::extract(&mut cleaned.sheet, &owner.id) {
+            let credits = text::extract(
+                &mut cleaned.sheet,
+                &owner.id,
+                owner_rules,
+                &anywhere,
+                &[],
+                true,
+            );
+            return found.or(credits);
+        }
+    }
     text::extract(
         &mut cleaned.sheet,
         &owner.id,
@@ -242,6 +259,23 @@ mod tests {
             bylines,
             vec!["Von Anna Müller und Peter Schmidt\n\nAktualisiert am 3. März 2024, 10:15 Uhr"]
         );
+    }
+
+    #[test]
+    fn a_caption_above_a_page_dumps_byline_stays_out_of_the_article() {
+        let para = "The council voted on Tuesday to close the old river bridge for repairs, after engineers found cracks in two of its piers.";
+        let text = format!(
+            "Home\n\nNews\n\nSport\n\nWeather\n\nRiver bridge to close for repairs\n\n\
+             Workers repair the old river bridge on Monday.\n\nBy Jane Doe\n\n\
+             {para}\n\n{para} Works start in May.\n\n{para} The ferry runs hourly."
+        );
+        let (meta, body, _) = read_text_dump(&text, Context::default());
+        assert_eq!(
+            meta.title.as_deref(),
+            Some("River bridge to close for repairs")
+        );
+        assert_eq!(meta.authors, vec!["Jane Doe"]);
+        assert_eq!(body.len(), 3, "{body:?}");
     }
 
     #[test]
