@@ -557,18 +557,25 @@ fn is_teaser(item: ElementRef, w: Weight) -> bool {
 /// with (`hidden`, `d-none`), unless another class shows it again on some screens
 /// (`hidden md:block`, `d-none d-lg-block`).
 fn is_hidden(e: &scraper::node::Element) -> bool {
-    if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
-        return true;
+    // One pass over the attributes (a lookup by name builds a key and hashes it, and
+    // `classes()` builds the element's class list): this runs on every element.
+    let (mut class, mut style) = (None, None);
+    for (name, value) in e.attrs() {
+        match name {
+            "hidden" => return true,
+            "aria-hidden" if value == "true" => return true,
+            "class" => class = Some(value),
+            "style" => style = Some(value),
+            _ => {}
+        }
     }
-    let mut classes = e.classes();
-    if classes
-        .clone()
-        .any(|c| c.eq_ignore_ascii_case("hidden") || c == "d-none")
-        && !classes.any(|c| c.contains(':') || (c.starts_with("d-") && c != "d-none"))
+    let classes = || class.unwrap_or_default().split_whitespace();
+    if classes().any(|c| c.eq_ignore_ascii_case("hidden") || c == "d-none")
+        && !classes().any(|c| c.contains(':') || (c.starts_with("d-") && c != "d-none"))
     {
         return true;
     }
-    e.attr("style").is_some_and(|style| {
+    style.is_some_and(|style| {
         let style: String = style
             .chars()
             .filter(|c| !c.is_whitespace())
