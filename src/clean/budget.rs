@@ -18,6 +18,7 @@
 //! `clean` and batch runs) goes through [`parse`].
 
 use scraper::Html;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -144,8 +145,10 @@ fn not_nesting(name: &str) -> bool {
 /// open elements, and closes them down to the one it names only if that one is open.
 pub fn cost(html: &str) -> Cost {
     let bytes = html.as_bytes();
-    let mut stack: Vec<String> = Vec::new();
-    let mut open: HashMap<String, usize> = HashMap::new();
+    // Tag names borrowed from the page, lowercased copies only for names written with
+    // capitals: no allocation per tag.
+    let mut stack: Vec<Cow<str>> = Vec::new();
+    let mut open: HashMap<Cow<str>, usize> = HashMap::new();
     let mut c = Cost::default();
     let mut i = 0;
     while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
@@ -159,7 +162,12 @@ pub fn cost(html: &str) -> Cost {
         if name_len == 0 {
             continue;
         }
-        let name = html[start..start + name_len].to_ascii_lowercase();
+        let raw = &html[start..start + name_len];
+        let name: Cow<str> = if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(raw.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(raw)
+        };
         let end = bytes[start..]
             .iter()
             .position(|&b| b == b'>')
@@ -167,9 +175,9 @@ pub fn cost(html: &str) -> Cost {
         i = end.min(bytes.len());
         if closing {
             c.work += stack.len() as u64;
-            if open.get(&name).is_some_and(|&n| n > 0) {
+            if open.get(name.as_ref()).is_some_and(|&n| n > 0) {
                 while let Some(top) = stack.pop() {
-                    let n = open.get_mut(&top).expect("counted when pushed");
+                    let n = open.get_mut(top.as_ref()).expect("counted when pushed");
                     *n -= 1;
                     if top == name {
                         break;

@@ -14,6 +14,7 @@ use crate::article::Removal;
 use crate::kind::Kind;
 use crate::normalize::collapse_spaces;
 use crate::rules::compiled::HtmlRules;
+use crate::rules::prefilter::Candidates;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::{HashMap, HashSet};
@@ -399,23 +400,36 @@ fn remove<'a>(
     removed: &mut Vec<(NodeId, Removal)>,
     allow: impl Fn(ElementRef<'a>, Kind) -> bool,
 ) {
-    let rules: Vec<_> = rule_sets
-        .into_iter()
-        .flatten()
-        .flat_map(|r| r.remove.iter())
-        .collect();
-    if rules.is_empty() {
+    let sets: Vec<&HtmlRules> = rule_sets.into_iter().flatten().collect();
+    if sets.iter().all(|s| s.remove.is_empty()) {
         return;
     }
+    // Each set's prefilter says which of its rules may match an element; only those are
+    // matched (a set whose prefilter was built from other rules tries every rule).
+    let prefilters: Vec<_> = sets
+        .iter()
+        .map(|s| Some(s.remove_prefilter()).filter(|p| p.len() == s.remove.len()))
+        .collect();
+    let mut candidates: Vec<Candidates> = sets.iter().map(|_| Candidates::default()).collect();
     walk_elements(scope, |el| {
         if el.id() == scope.id() {
             return Next::Descend;
         }
         let taken = skip.contains(&el.id()) || {
-            match rules
-                .iter()
-                .find(|r| r.selector.matches(&el) && allow(el, r.kind))
-            {
+            for (p, c) in prefilters.iter().zip(&mut candidates) {
+                if let Some(p) = p {
+                    p.candidates(el.value(), c);
+                }
+            }
+            let mut rules = sets.iter().enumerate().flat_map(|(s, set)| {
+                let (p, c) = (&prefilters[s], &candidates[s]);
+                set.remove
+                    .iter()
+                    .enumerate()
+                    .filter(move |(i, _)| p.is_none() || c.contains(*i))
+                    .map(|(_, r)| r)
+            });
+            match rules.find(|r| r.selector.matches(&el) && allow(el, r.kind)) {
                 Some(rule) => {
                     take(el, rule.kind, &rule.name, skip, removed);
                     true
@@ -543,18 +557,25 @@ fn is_teaser(item: ElementRef, w: Weight) -> bool {
 /// with (`hidden`, `d-none`), unless another class shows it again on some screens
 /// (`hidden md:block`, `d-none d-lg-block`).
 fn is_hidden(e: &scraper::node::Element) -> bool {
-    if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
-        return true;
+    // One pass over the attributes (a lookup by name builds a key and hashes it, and
+    // `classes()` builds the element's class list): this runs on every element.
+    let (mut class, mut style) = (None, None);
+    for (name, value) in e.attrs() {
+        match name {
+            "hidden" => return true,
+            "aria-hidden" if value == "true" => return true,
+            "class" => class = Some(value),
+            "style" => style = Some(value),
+            _ => {}
+        }
     }
-    let mut classes = e.classes();
-    if classes
-        .clone()
-        .any(|c| c.eq_ignore_ascii_case("hidden") || c == "d-none")
-        && !classes.any(|c| c.contains(':') || (c.starts_with("d-") && c != "d-none"))
+    let classes = || class.unwrap_or_default().split_whitespace();
+    if classes().any(|c| c.eq_ignore_ascii_case("hidden") || c == "d-none")
+        && !classes().any(|c| c.contains(':') || (c.starts_with("d-") && c != "d-none"))
     {
         return true;
     }
-    e.attr("style").is_some_and(|style| {
+    style.is_some_and(|style| {
         let style: String = style
             .chars()
             .filter(|c| !c.is_whitespace())

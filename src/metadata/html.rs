@@ -38,17 +38,18 @@ macro_rules! selector {
 ///   says when the article was published.
 pub fn extract(doc: &Html, rules: Option<&HtmlMetadata>) -> Metadata {
     let ld = JsonLd::read(doc);
+    let metas = &Metas::of(doc);
     let empty = HtmlMetadata::default();
     let rules = rules.unwrap_or(&empty);
-    let brands = brands(doc, &ld);
+    let brands = brands(metas, &ld);
     let mut m = Metadata::default();
 
-    if let Some(t) = first(doc, &rules.title) {
+    if let Some(t) = first(doc, metas, &rules.title) {
         m.set_title(strip_site_name(&t, &brands), "site-rule");
-    } else if let Some((t, source)) = title(doc, &ld, &brands) {
+    } else if let Some((t, source)) = title(doc, metas, &ld, &brands) {
         m.set_title(t, &source);
     }
-    if let Some(s) = first(doc, &rules.subtitle) {
+    if let Some(s) = first(doc, metas, &rules.subtitle) {
         m.subtitle = Some(s);
         m.sources.subtitle = Some("site-rule".into());
     } else if let Some(s) = ld
@@ -60,7 +61,7 @@ pub fn extract(doc: &Html, rules: Option<&HtmlMetadata>) -> Metadata {
         m.sources.subtitle = Some("json-ld".into());
     }
 
-    let site_authors: Vec<String> = all(doc, &rules.authors)
+    let site_authors: Vec<String> = all(doc, metas, &rules.authors)
         .iter()
         .flat_map(|a| split_authors(a))
         .collect();
@@ -69,33 +70,40 @@ pub fn extract(doc: &Html, rules: Option<&HtmlMetadata>) -> Metadata {
         (ld.authors(), "json-ld".to_string()),
     ]
     .into_iter()
-    .chain(meta_authors(doc))
-    .chain([
-        (itemprop_authors(doc), "itemprop".to_string()),
-        (rel_authors(doc), "rel-author".to_string()),
-        (byline_elements(doc), "byline-text".to_string()),
-        (author_links(doc), "author-link".to_string()),
-    ])
+    // Each later source is read only when those before it named nobody.
+    .chain(std::iter::once_with(|| meta_authors(metas)).flatten())
+    .chain(std::iter::once_with(|| {
+        (itemprop_authors(doc), "itemprop".to_string())
+    }))
+    .chain(std::iter::once_with(|| {
+        (rel_authors(doc), "rel-author".to_string())
+    }))
+    .chain(std::iter::once_with(|| {
+        (byline_elements(doc), "byline-text".to_string())
+    }))
+    .chain(std::iter::once_with(|| {
+        (author_links(doc), "author-link".to_string())
+    }))
     .map(|(names, source)| (people(names, &brands), source))
     .find(|(names, _)| !names.is_empty());
     if let Some((names, source)) = found {
         m.authors = names;
         m.sources.authors = Some(source);
     }
-    m.organisation_author = organisation_author(doc, &ld);
+    m.organisation_author = organisation_author(metas, &ld);
 
     let formats = &rules.date_formats;
     let parsed = |raw: Option<String>, source: &str| {
         raw.and_then(|d| date::parse(&d, formats))
             .map(|d| (d, source.to_string()))
     };
-    let published = parsed(first(doc, &rules.published), "site-rule")
+    let published = parsed(first(doc, metas, &rules.published), "site-rule")
         .or_else(|| parsed(ld.field("datePublished"), "json-ld"))
         .or_else(|| parsed(ld.field("dateCreated"), "json-ld"))
         .or_else(|| {
             PUBLISHED_META
                 .iter()
-                .find_map(|k| parsed(meta(doc, k), &format!("meta:{k}")))
+                .find_map(|k| parsed(metas.first(k), &format!("meta:{k}")))
         })
         .or_else(|| parsed(itemprop_date(doc, "datePublished"), "itemprop"))
         .or_else(|| parsed(time_element(doc), "time"))
@@ -108,12 +116,12 @@ pub fn extract(doc: &Html, rules: Option<&HtmlMetadata>) -> Metadata {
         .or_else(|| {
             MODIFIED_META
                 .iter()
-                .find_map(|k| parsed(meta(doc, k), &format!("meta:{k}")))
+                .find_map(|k| parsed(metas.first(k), &format!("meta:{k}")))
         })
         .or_else(|| parsed(itemprop_date(doc, "dateModified"), "itemprop:dateModified"));
 
     m.language = declared_language(doc);
-    m.url = canonical(doc);
+    m.url = canonical_in(doc, metas);
     m
 }
 
@@ -202,12 +210,13 @@ fn publisher_described(mut names: Vec<String>) -> Vec<String> {
     names
 }
 
-fn meta_authors(doc: &Html) -> Vec<(Vec<String>, String)> {
+fn meta_authors(metas: &Metas) -> Vec<(Vec<String>, String)> {
     // A key may repeat, one tag per author (or the site's name first, then the person).
     let mut out: Vec<(Vec<String>, String)> = AUTHOR_META
         .iter()
         .map(|k| {
-            let names: Vec<String> = meta_all(doc, k)
+            let names: Vec<String> = metas
+                .all(k)
                 .iter()
                 .filter(|v| !v.starts_with("http"))
                 .flat_map(|v| publisher_described(split_authors(v)))
@@ -217,11 +226,12 @@ fn meta_authors(doc: &Html) -> Vec<(Vec<String>, String)> {
         .filter(|(names, _)| !names.is_empty())
         .collect();
     // Twitter cards put the byline in a labelled pair: label1 "Written by", data1 the name.
-    let label = meta(doc, "twitter:label1")
+    let label = metas
+        .first("twitter:label1")
         .unwrap_or_default()
         .to_lowercase();
     if AUTHOR_LABELS.iter().any(|l| label.contains(l)) {
-        if let Some(v) = meta(doc, "twitter:data1") {
+        if let Some(v) = metas.first("twitter:data1") {
             out.push((split_authors(&v), "meta:twitter:data1".into()));
         }
     }
@@ -377,7 +387,7 @@ fn author_links(doc: &Html) -> Vec<String> {
 /// The organisation a page names as its author, for when no source names a person: the
 /// JSON-LD `author` (organisations and brand names included), else the first author
 /// `<meta>`. URLs, handles, e-mail addresses and CMS placeholders ("admin") are no names.
-fn organisation_author(doc: &Html, ld: &JsonLd) -> Option<(Vec<String>, String)> {
+fn organisation_author(metas: &Metas, ld: &JsonLd) -> Option<(Vec<String>, String)> {
     let usable = |names: Vec<String>| -> Vec<String> {
         names
             .into_iter()
@@ -394,7 +404,7 @@ fn organisation_author(doc: &Html, ld: &JsonLd) -> Option<(Vec<String>, String)>
         return Some((from_ld, "json-ld".into()));
     }
     AUTHOR_META.iter().find_map(|k| {
-        let values = meta_all(doc, k);
+        let values = metas.all(k);
         let names = values
             .iter()
             .filter(|v| !v.starts_with("http"))
@@ -467,10 +477,10 @@ fn headline_date(doc: &Html) -> Option<String> {
 
 /// The site's own names (not people): `og:site_name`, `application-name`, the JSON-LD
 /// publisher and organisations.
-fn brands(doc: &Html, ld: &JsonLd) -> Vec<String> {
+fn brands(metas: &Metas, ld: &JsonLd) -> Vec<String> {
     let mut out: Vec<String> = ["og:site_name", "application-name", "twitter:site"]
         .iter()
-        .filter_map(|k| meta(doc, k))
+        .filter_map(|k| metas.first(k))
         .map(|s| s.trim_start_matches('@').to_string())
         .collect();
     out.extend(ld.organisations.iter().cloned());
@@ -481,14 +491,14 @@ fn brands(doc: &Html, ld: &JsonLd) -> Vec<String> {
 /// when a meta title says the same (a meta title often adds the site's name or an SEO
 /// variant); otherwise the structured titles come first, since a page's first `<h1>` is
 /// sometimes the site's logo.
-fn title(doc: &Html, ld: &JsonLd, brands: &[String]) -> Option<(String, String)> {
+fn title(doc: &Html, metas: &Metas, ld: &JsonLd, brands: &[String]) -> Option<(String, String)> {
     let metas: Vec<(String, String)> = [
         (
             ld.article.as_ref().and_then(|a| str_field(a, "headline")),
             "json-ld",
         ),
-        (meta(doc, "og:title"), "meta:og:title"),
-        (meta(doc, "twitter:title"), "meta:twitter:title"),
+        (metas.first("og:title"), "meta:og:title"),
+        (metas.first("twitter:title"), "meta:twitter:title"),
     ]
     .into_iter()
     .filter_map(|(t, s)| t.map(|t| (strip_site_name(&t, brands), s.to_string())))
@@ -527,32 +537,56 @@ pub fn declared_language(doc: &Html) -> Option<String> {
 
 /// The URL a page declares for itself: `<link rel=canonical>` or `og:url`.
 pub fn canonical(doc: &Html) -> Option<String> {
+    canonical_in(doc, &Metas::of(doc))
+}
+
+fn canonical_in(doc: &Html, metas: &Metas) -> Option<String> {
     doc.select(selector!("link[rel=canonical][href]"))
         .next()
         .and_then(|l| l.value().attr("href"))
         .map(str::to_string)
-        .or_else(|| meta(doc, "og:url"))
+        .or_else(|| metas.first("og:url"))
         .filter(|u| u.starts_with("http"))
 }
 
 /// `<meta name|property=key content=…>`, case-insensitive on the key.
 pub fn meta(doc: &Html, key: &str) -> Option<String> {
-    meta_all(doc, key).into_iter().next()
+    Metas::of(doc).first(key)
 }
 
-/// Every non-empty `content` of `<meta>` tags named `key` (case-insensitive), in order.
-fn meta_all(doc: &Html, key: &str) -> Vec<String> {
-    doc.select(selector!("meta[content]"))
-        .filter(|m| {
-            ["property", "name", "itemprop"]
-                .iter()
-                .filter_map(|a| m.value().attr(a))
-                .any(|k| k.eq_ignore_ascii_case(key))
-        })
-        .filter_map(|m| m.value().attr("content"))
-        .map(collapse_spaces)
-        .filter(|s| !s.is_empty())
-        .collect()
+/// A page's `<meta content>` tags, found once: reading a page's metadata looks up dozens
+/// of keys, and each look used to walk the whole page.
+struct Metas<'a>(Vec<&'a scraper::node::Element>);
+
+impl<'a> Metas<'a> {
+    fn of(doc: &'a Html) -> Metas<'a> {
+        Metas(
+            doc.select(selector!("meta[content]"))
+                .map(|m| m.value())
+                .collect(),
+        )
+    }
+
+    /// The first non-empty `content` of the tags named `key` (case-insensitive).
+    fn first(&self, key: &str) -> Option<String> {
+        self.all(key).into_iter().next()
+    }
+
+    /// Every non-empty `content` of `<meta>` tags named `key` (case-insensitive), in order.
+    fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|m| {
+                ["property", "name", "itemprop"]
+                    .iter()
+                    .filter_map(|a| m.attr(a))
+                    .any(|k| k.eq_ignore_ascii_case(key))
+            })
+            .filter_map(|m| m.attr("content"))
+            .map(collapse_spaces)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
 }
 
 fn text_of(doc: &Html, selector: &Selector) -> Option<String> {
@@ -561,9 +595,9 @@ fn text_of(doc: &Html, selector: &Selector) -> Option<String> {
         .find(|t| !t.is_empty() && t.chars().count() <= 300)
 }
 
-fn values(doc: &Html, source: &HtmlSource) -> Vec<String> {
+fn values(doc: &Html, metas: &Metas, source: &HtmlSource) -> Vec<String> {
     match source {
-        HtmlSource::Meta(key) => meta(doc, key).into_iter().collect(),
+        HtmlSource::Meta(key) => metas.first(key).into_iter().collect(),
         HtmlSource::Selector { selector, attr } => doc
             .select(selector)
             .filter_map(|e| match attr {
@@ -575,16 +609,16 @@ fn values(doc: &Html, source: &HtmlSource) -> Vec<String> {
     }
 }
 
-fn first(doc: &Html, sources: &[HtmlSource]) -> Option<String> {
+fn first(doc: &Html, metas: &Metas, sources: &[HtmlSource]) -> Option<String> {
     sources
         .iter()
-        .find_map(|s| values(doc, s).into_iter().next())
+        .find_map(|s| values(doc, metas, s).into_iter().next())
 }
 
-fn all(doc: &Html, sources: &[HtmlSource]) -> Vec<String> {
+fn all(doc: &Html, metas: &Metas, sources: &[HtmlSource]) -> Vec<String> {
     sources
         .iter()
-        .map(|s| values(doc, s))
+        .map(|s| values(doc, metas, s))
         .find(|v| !v.is_empty())
         .unwrap_or_default()
 }

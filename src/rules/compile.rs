@@ -455,6 +455,7 @@ impl Compiler<'_> {
             content_sources,
             remove,
             metadata,
+            remove_prefilter: Default::default(),
         }
     }
 

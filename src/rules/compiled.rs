@@ -148,6 +148,18 @@ pub struct HtmlRules {
     pub content_places: Vec<(usize, usize)>,
     pub remove: Vec<HtmlRule>,
     pub metadata: HtmlMetadata,
+    /// `remove`'s selectors indexed by what an element needs to match each, built at first
+    /// use (see [`super::prefilter`]).
+    pub remove_prefilter: std::sync::OnceLock<super::prefilter::Prefilter>,
+}
+
+impl HtmlRules {
+    /// The prefilter of `remove`: which of its rules may match an element.
+    pub fn remove_prefilter(&self) -> &super::prefilter::Prefilter {
+        self.remove_prefilter.get_or_init(|| {
+            super::prefilter::Prefilter::new(self.remove.iter().map(|r| r.source.as_str()))
+        })
+    }
 }
 
 /// One named HTML removal rule.

@@ -9,6 +9,7 @@ pub mod compiled;
 mod error;
 pub mod languages;
 pub mod model;
+pub mod prefilter;
 mod selector;
 
 pub use compile::anchored;
