@@ -18,7 +18,35 @@ use crate::rules::prefilter::Candidates;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// Node ids are small numbers handed out in document order, so hashing them with SipHash
+/// (the default, hardened against keys an attacker picks) costs more than the lookups it
+/// serves; these sets and maps are looked up for every node of every walk of a page.
+#[derive(Default, Clone, Copy)]
+struct NodeIdHasher(u64);
+
+impl Hasher for NodeIdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+}
+
+/// A set of a page's nodes.
+type NodeSet = HashSet<NodeId, BuildHasherDefault<NodeIdHasher>>;
+/// A map from a page's nodes.
+type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeIdHasher>>;
 
 /// What an HTML page gives the rest of the pipeline.
 #[derive(Debug, Default)]
@@ -91,7 +119,7 @@ pub fn describe_element(el: ElementRef) -> String {
 /// The text blocks of the page outside its content root (what `explain` shows as "outside
 /// the root"), with elements that are never content left out.
 pub fn outside_root(doc: &Html, root: NodeId) -> Vec<String> {
-    let mut skip: HashSet<NodeId> = doc.select(never_content()).map(|e| e.id()).collect();
+    let mut skip: NodeSet = doc.select(never_content()).map(|e| e.id()).collect();
     skip.insert(root);
     if root == doc.root_element().id() {
         return Vec::new();
@@ -232,7 +260,7 @@ pub fn parse(html: &str) -> Html {
 
 /// Cleans a parsed page with the site's rules (if any) and the generic rules.
 pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>) -> Extract {
-    let mut skip: HashSet<NodeId> = doc.select(never_content()).map(|e| e.id()).collect();
+    let mut skip: NodeSet = doc.select(never_content()).map(|e| e.id()).collect();
     let site_root = site.and_then(|s| {
         s.content.iter().enumerate().find_map(|(i, sel)| {
             let el = doc.select(sel).next()?;
@@ -259,7 +287,7 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
             // A generic rule never takes an element holding half the page's text or a good
             // share of its prose: that is a layout wrapper with an unlucky class name
             // (`has-sidebar`, `content-sidebar-wrap`), or the article split in parts.
-            let minor = |el: ElementRef, weights: &HashMap<NodeId, Weight>| {
+            let minor = |el: ElementRef, weights: &NodeMap<Weight>| {
                 let w = weights.get(&el.id()).copied().unwrap_or_default();
                 !is_structural(el)
                     && (w.text as f64) < total as f64 * 0.5
@@ -314,17 +342,17 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
         }
     };
     // Removals outside the root are not part of this article's audit trail.
-    let inside: HashSet<NodeId> = root.descendants().map(|n| n.id()).collect();
+    let inside: NodeSet = root.descendants().map(|n| n.id()).collect();
     removed.retain(|(id, _)| inside.contains(id));
     // Document order, so `explain` and audits read top to bottom.
-    let order: std::collections::HashMap<NodeId, usize> = root
+    let order: NodeMap<usize> = root
         .descendants()
         .enumerate()
         .map(|(i, n)| (n.id(), i))
         .collect();
     removed.sort_by_key(|(id, _)| order.get(id).copied().unwrap_or(usize::MAX));
     let mut marks: Vec<(NodeId, usize)> = Vec::new();
-    let marked: HashSet<NodeId> = removed.iter().map(|(id, _)| *id).collect();
+    let marked: NodeSet = removed.iter().map(|(id, _)| *id).collect();
     let all = blocks(root, &skip, Some((&marked, &mut marks)));
     // Blocks before each position that were kept (link lists are not).
     let mut kept_before = Vec::with_capacity(all.len() + 1);
@@ -352,7 +380,7 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
         }
     }
     kept_before.push(kept.len());
-    let at: HashMap<NodeId, usize> = marks
+    let at: NodeMap<usize> = marks
         .into_iter()
         .map(|(id, n)| (id, kept_before.get(n).copied().unwrap_or(kept.len())))
         .collect();
@@ -396,7 +424,7 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
 fn remove<'a>(
     scope: ElementRef<'a>,
     rule_sets: [Option<&HtmlRules>; 2],
-    skip: &mut HashSet<NodeId>,
+    skip: &mut NodeSet,
     removed: &mut Vec<(NodeId, Removal)>,
     allow: impl Fn(ElementRef<'a>, Kind) -> bool,
 ) {
@@ -449,7 +477,7 @@ fn remove<'a>(
 /// `aria-hidden="true"`, an inline `display: none` or `visibility: hidden`): pages keep
 /// copies of the article for other screen sizes, collapsed menus and pre-rendered pop-ups
 /// there.
-fn hidden_elements<'a>(scope: ElementRef<'a>, skip: &HashSet<NodeId>) -> Vec<ElementRef<'a>> {
+fn hidden_elements<'a>(scope: ElementRef<'a>, skip: &NodeSet) -> Vec<ElementRef<'a>> {
     outermost(scope, skip, |el| is_hidden(el.value()))
 }
 
@@ -457,7 +485,7 @@ fn hidden_elements<'a>(scope: ElementRef<'a>, skip: &HashSet<NodeId>) -> Vec<Ele
 /// `wanted` holds; nothing under a found element is looked at.
 fn outermost<'a>(
     scope: ElementRef<'a>,
-    skip: &HashSet<NodeId>,
+    skip: &NodeSet,
     wanted: impl Fn(ElementRef<'a>) -> bool,
 ) -> Vec<ElementRef<'a>> {
     let mut out = Vec::new();
@@ -479,7 +507,7 @@ fn take(
     el: ElementRef,
     kind: Kind,
     rule: &str,
-    skip: &mut HashSet<NodeId>,
+    skip: &mut NodeSet,
     removed: &mut Vec<(NodeId, Removal)>,
 ) {
     let text = element_text(el, skip);
@@ -508,8 +536,8 @@ const TEASER_CHARS: usize = 400;
 /// or picture per item.
 fn remove_teaser_lists(
     root: ElementRef,
-    weights: &HashMap<NodeId, Weight>,
-    skip: &mut HashSet<NodeId>,
+    weights: &NodeMap<Weight>,
+    skip: &mut NodeSet,
     removed: &mut Vec<(NodeId, Removal)>,
 ) {
     for el in outermost(root, skip, |el| is_teaser_list(el, weights, skip)) {
@@ -518,11 +546,7 @@ fn remove_teaser_lists(
 }
 
 /// Whether `el`'s children with text are [`TEASER_ITEMS`] or more teasers of one tag.
-fn is_teaser_list(
-    el: ElementRef,
-    weights: &HashMap<NodeId, Weight>,
-    skip: &HashSet<NodeId>,
-) -> bool {
+fn is_teaser_list(el: ElementRef, weights: &NodeMap<Weight>, skip: &NodeSet) -> bool {
     let weight = |e: ElementRef| weights.get(&e.id()).copied().unwrap_or_default();
     let items: Vec<ElementRef> = el
         .children()
@@ -600,7 +624,7 @@ fn is_link_list(block: &Block) -> bool {
 }
 
 /// Text of an element, one space between words, skipping skipped descendants.
-fn element_text(el: ElementRef, skip: &HashSet<NodeId>) -> String {
+fn element_text(el: ElementRef, skip: &NodeSet) -> String {
     blocks(el, skip, None)
         .into_iter()
         .map(|b| b.text)
@@ -619,12 +643,12 @@ struct Block {
 }
 
 /// Elements to find during a walk, and where each was found: (element, blocks before it).
-type Marks<'a> = (&'a HashSet<NodeId>, &'a mut Vec<(NodeId, usize)>);
+type Marks<'a> = (&'a NodeSet, &'a mut Vec<(NodeId, usize)>);
 
 /// Walks `root` in document order and returns its text blocks. With `marks`, each skipped
 /// element in the set is recorded with the number of blocks finished before it (where a
 /// report shows it); the blocks themselves do not change.
-fn blocks(root: ElementRef, skip: &HashSet<NodeId>, mut marks: Option<Marks>) -> Vec<Block> {
+fn blocks(root: ElementRef, skip: &NodeSet, mut marks: Option<Marks>) -> Vec<Block> {
     let mut out = Vec::new();
     let mut buf = String::new();
     let mut link_chars = 0usize;
@@ -715,8 +739,8 @@ fn block_score(text: usize, links: usize) -> f64 {
 }
 
 /// Weighs every element under `root` in one iterative walk (skipped subtrees weigh 0).
-fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> HashMap<NodeId, Weight> {
-    let mut weights: HashMap<NodeId, Weight> = HashMap::new();
+fn weigh(root: ElementRef, skip: &NodeSet) -> NodeMap<Weight> {
+    let mut weights: NodeMap<Weight> = NodeMap::default();
     let mut stack: Vec<(NodeId, Weight)> = Vec::new();
     let mut in_link = 0usize;
     // The block being read: its plain and link characters.
@@ -784,7 +808,7 @@ fn weigh(root: ElementRef, skip: &HashSet<NodeId>) -> HashMap<NodeId, Weight> {
 }
 
 /// Takes a removed element's weight off its ancestors.
-fn subtract(doc: &Html, id: NodeId, weights: &mut HashMap<NodeId, Weight>) {
+fn subtract(doc: &Html, id: NodeId, weights: &mut NodeMap<Weight>) {
     let Some(node) = doc.tree.get(id) else { return };
     let w = weights.get(&id).copied().unwrap_or_default();
     for a in node.ancestors() {
@@ -805,8 +829,8 @@ fn subtract(doc: &Html, id: NodeId, weights: &mut HashMap<NodeId, Weight>) {
 /// clearly more prose.
 fn detect_root<'a>(
     doc: &'a Html,
-    skip: &HashSet<NodeId>,
-    weights: &HashMap<NodeId, Weight>,
+    skip: &NodeSet,
+    weights: &NodeMap<Weight>,
 ) -> Option<ElementRef<'a>> {
     let page = doc.root_element();
     let total = weights.get(&page.id()).map_or(0, |w| w.text);
@@ -837,7 +861,7 @@ fn detect_root<'a>(
 /// Whether a declared container (`main`, `article`…) holds another one with most of its
 /// prose: `main` around the `article`, with the page's pay wall and teasers beside it. The
 /// bonus then goes to the inner one only, so the extras around it do not tip the choice.
-fn holds_declared_article(el: ElementRef, score: f64, weights: &HashMap<NodeId, Weight>) -> bool {
+fn holds_declared_article(el: ElementRef, score: f64, weights: &NodeMap<Weight>) -> bool {
     el.descendants()
         .skip(1)
         .filter_map(ElementRef::wrap)
