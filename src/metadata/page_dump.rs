@@ -19,7 +19,7 @@ use crate::kind::Kind;
 
 /// How far above the article's first prose line the headline may stand (open lines):
 /// room for a standfirst, a byline, a date, a picture's caption and share buttons.
-const TITLE_WINDOW: usize = 15;
+const TITLE_WINDOW: usize = 25;
 /// How far into the article the byline and date may come (after a standfirst, a
 /// picture and its caption).
 const AFTER_START: usize = 12;
@@ -125,7 +125,7 @@ fn headline(lines: &[&str], start: usize) -> Option<usize> {
         if !is_heading(line) || (name_line(line).is_some() && beside_date(k)) {
             continue;
         }
-        let score = headline_score(lines, &lower, k) - 0.2 * (start - k) as f64;
+        let score = headline_score(lines, &lower, k) - 0.15 * (start - k) as f64;
         if best.is_none_or(|(b, _)| score > b) {
             best = Some((score, k));
         }
