@@ -273,16 +273,23 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
                 .iter()
                 .map(|el| weights.get(&el.id()).map_or(0.0, |w| w.score.max(0.0)))
                 .sum();
-            if hidden_prose < prose * HIDDEN_SHARE {
-                for el in hidden.into_iter().filter(|el| !is_structural(*el)) {
-                    take(
-                        el,
-                        Kind::Other,
-                        "generic/html.hidden",
-                        &mut skip,
-                        &mut removed,
-                    );
-                }
+            // Past that share, only what lies outside the visible article and is smaller
+            // than it goes: pre-rendered sign-in and registration dialogs add up to more
+            // than a short article, but none of them is the article (collapsed panels
+            // inside it, or an article the script reveals, stay).
+            let hidden = if hidden_prose < prose * HIDDEN_SHARE {
+                hidden
+            } else {
+                hidden_beside_visible_article(doc, &skip, &weights, hidden)
+            };
+            for el in hidden.into_iter().filter(|el| !is_structural(*el)) {
+                take(
+                    el,
+                    Kind::Other,
+                    "generic/html.hidden",
+                    &mut skip,
+                    &mut removed,
+                );
             }
             // Comment threads, cookie notices and pop-ups (consent and sign-in dialogs) are
             // the exception to the guard: they can outweigh a short article, and their
@@ -437,6 +444,46 @@ fn remove<'a>(
 /// there.
 fn hidden_elements<'a>(scope: ElementRef<'a>, skip: &HashSet<NodeId>) -> Vec<ElementRef<'a>> {
     outermost(scope, skip, |el| is_hidden(el.value()))
+}
+
+/// Of `hidden` (hidden elements holding together much of the page's prose), those outside
+/// the element with the most visible prose and holding less than [`HIDDEN_ARTICLE_SHARE`]
+/// of its prose: page furniture kept for later (dialogs, sign-in steps, templates), not a
+/// part of the article the page's script reveals. Runs only on pages with that much hidden
+/// text, so the extra weighing costs the common page nothing.
+fn hidden_beside_visible_article<'a>(
+    doc: &'a Html,
+    skip: &HashSet<NodeId>,
+    weights: &HashMap<NodeId, Weight>,
+    hidden: Vec<ElementRef<'a>>,
+) -> Vec<ElementRef<'a>> {
+    let mut visible = weights.clone();
+    for el in &hidden {
+        subtract(doc, el.id(), &mut visible);
+    }
+    let hidden_ids: HashSet<NodeId> = hidden.iter().map(|el| el.id()).collect();
+    let mut best: Option<(f64, NodeId)> = None;
+    walk_elements(doc.root_element(), |el| {
+        if skip.contains(&el.id()) || hidden_ids.contains(&el.id()) {
+            return Next::Skip;
+        }
+        let score = visible.get(&el.id()).map_or(0.0, |w| w.score);
+        // Ties go to the deeper element, as in detection.
+        if best.is_none_or(|(b, _)| score >= b) {
+            best = Some((score, el.id()));
+        }
+        Next::Descend
+    });
+    let Some((article, article_id)) = best.filter(|(s, _)| *s > 0.0) else {
+        return Vec::new();
+    };
+    hidden
+        .into_iter()
+        .filter(|el| {
+            let score = weights.get(&el.id()).map_or(0.0, |w| w.score);
+            score < article * HIDDEN_ARTICLE_SHARE && !el.ancestors().any(|a| a.id() == article_id)
+        })
+        .collect()
 }
 
 /// The outermost elements under `scope` (not `scope` itself, nothing skipped) for which
@@ -843,6 +890,10 @@ const PROSE_SHARE: f64 = 0.25;
 /// past it, the page shows its article by script and the hidden part is the article.
 const HIDDEN_SHARE: f64 = 0.5;
 
+/// The share of the visible article's prose from which a hidden element outside it may be
+/// the article itself (revealed by the page's script), and is read.
+const HIDDEN_ARTICLE_SHARE: f64 = 0.5;
+
 /// What marking an element up as the article (`article`, `main`…) is worth, as a share of
 /// the page's text: the markup is believed unless another element clearly holds more prose.
 const DECLARED_BONUS: f64 = 0.5;
@@ -974,6 +1025,25 @@ mod tests {
         );
         let e = extract(&parse(&page), None, Some(&rules.generic.html));
         assert!(e.text.contains("Answer 3."), "{}", e.text);
+    }
+
+    #[test]
+    fn many_hidden_dialogs_beside_the_article_are_not_read() {
+        // Pre-rendered sign-in steps outside the article: together more prose than it,
+        // each smaller than it.
+        let step = |n: usize| {
+            format!(
+                "<section style='display:none' id='step{n}'><p>Step {n}: enter the code we sent to your phone to confirm your new account.</p></section>"
+            )
+        };
+        let page = format!(
+            "<body><div class='story'><p>{PROSE}</p><p>{PROSE} Two.</p><p>{PROSE} Three.</p></div>\
+             <div class='account'>{}</div></body>",
+            (1..=6).map(step).collect::<String>()
+        );
+        let e = extract(&parse(&page), None, None);
+        assert!(e.text.contains("Three."), "{}", e.text);
+        assert!(!e.text.contains("enter the code"), "{}", e.text);
     }
 
     #[test]
