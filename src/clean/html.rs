@@ -448,7 +448,7 @@ fn hidden_elements<'a>(scope: ElementRef<'a>, skip: &HashSet<NodeId>) -> Vec<Ele
 
 /// Of `hidden` (hidden elements holding together much of the page's prose), those outside
 /// the element with the most visible prose and holding less than [`HIDDEN_ARTICLE_SHARE`]
-/// of its prose: page furniture kept for later (dialogs, sign-in steps, templates), not a
+/// of its prose or copying its words: page furniture kept for later (dialogs, sign-in steps, templates), not a
 /// part of the article the page's script reveals. Runs only on pages with that much hidden
 /// text, so the extra weighing costs the common page nothing.
 fn hidden_beside_visible_article<'a>(
@@ -467,8 +467,15 @@ fn hidden_beside_visible_article<'a>(
         if skip.contains(&el.id()) || hidden_ids.contains(&el.id()) {
             return Next::Skip;
         }
+        // A container, not one of its paragraphs: collapsed panels between the
+        // paragraphs are inside the article, not beside it. Ties go to the deeper one.
+        if !matches!(
+            el.value().name(),
+            "div" | "section" | "article" | "main" | "body"
+        ) {
+            return Next::Descend;
+        }
         let score = visible.get(&el.id()).map_or(0.0, |w| w.score);
-        // Ties go to the deeper element, as in detection.
         if best.is_none_or(|(b, _)| score >= b) {
             best = Some((score, el.id()));
         }
@@ -477,13 +484,40 @@ fn hidden_beside_visible_article<'a>(
     let Some((article, article_id)) = best.filter(|(s, _)| *s > 0.0) else {
         return Vec::new();
     };
+    let mut article_words: Option<HashSet<String>> = None;
     hidden
         .into_iter()
         .filter(|el| {
+            if el.ancestors().any(|a| a.id() == article_id) {
+                return false;
+            }
             let score = weights.get(&el.id()).map_or(0.0, |w| w.score);
-            score < article * HIDDEN_ARTICLE_SHARE && !el.ancestors().any(|a| a.id() == article_id)
+            if score < article * HIDDEN_ARTICLE_SHARE {
+                return true;
+            }
+            let known = article_words.get_or_insert_with(|| {
+                doc.tree
+                    .get(article_id)
+                    .and_then(ElementRef::wrap)
+                    .map(|a| words(&element_text(a, skip)).collect())
+                    .unwrap_or_default()
+            });
+            let text = element_text(*el, skip);
+            let (mut all, mut seen) = (0usize, 0usize);
+            for w in words(&text) {
+                all += 1;
+                seen += usize::from(known.contains(&w));
+            }
+            all > 0 && seen as f64 >= all as f64 * COPY_SHARE
         })
         .collect()
+}
+
+/// The lowercased words of a text, for comparing two texts' vocabularies.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// The outermost elements under `scope` (not `scope` itself, nothing skipped) for which
@@ -891,8 +925,13 @@ const PROSE_SHARE: f64 = 0.25;
 const HIDDEN_SHARE: f64 = 0.5;
 
 /// The share of the visible article's prose from which a hidden element outside it may be
-/// the article itself (revealed by the page's script), and is read.
+/// the article itself (revealed by the page's script), and is read (unless it is a copy of
+/// the visible article, see [`COPY_SHARE`]).
 const HIDDEN_ARTICLE_SHARE: f64 = 0.5;
+
+/// The share of a hidden element's words found in the visible article from which it is a
+/// copy of it (raw Markdown, a print or mobile version), not more of the article.
+const COPY_SHARE: f64 = 0.8;
 
 /// What marking an element up as the article (`article`, `main`…) is worth, as a share of
 /// the page's text: the markup is believed unless another element clearly holds more prose.
@@ -1044,6 +1083,18 @@ mod tests {
         let e = extract(&parse(&page), None, None);
         assert!(e.text.contains("Three."), "{}", e.text);
         assert!(!e.text.contains("enter the code"), "{}", e.text);
+    }
+
+    #[test]
+    fn a_hidden_copy_of_the_article_is_not_read_twice() {
+        // The page keeps its article again as raw Markdown, hidden, outside the article.
+        let page = format!(
+            "<body><div class='story'><p>{PROSE}</p><p>{PROSE} Two.</p><p>{PROSE} Three.</p></div>\
+             <pre hidden># Head line of the story\n\n{PROSE}\n\n{PROSE} Two.\n\n{PROSE} Three.</pre></body>"
+        );
+        let e = extract(&parse(&page), None, None);
+        assert_eq!(e.text.matches("Three.").count(), 1, "{}", e.text);
+        assert!(!e.text.contains("Head line"), "{}", e.text);
     }
 
     #[test]
