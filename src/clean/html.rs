@@ -1024,12 +1024,13 @@ mod tests {
             "<body><article><p>{PROSE}</p><div style='display: None'><p>Mobile copy of the menu, a long line of it.</p></div>\
              <p aria-hidden='true'>Decorative duplicate of the headline, long enough to count.</p>\
              <div class='hidden'><p>Pre-rendered sign-in box with a long invitation to register.</p></div>\
-             <div class='hidden md:block'><p>{PROSE} Wide screens.</p></div></article></body>"
+             <div class='hidden md:block'><p>{PROSE} Wide screens.</p></div>\
+             <p>{PROSE} <span class='h-offscreen'>Expand the box</span></p></article></body>"
         );
         let e = extract(&parse(&page), None, Some(&rules.generic.html));
         assert!(e.text.contains(PROSE), "{}", e.text);
         assert!(e.text.contains("Wide screens."), "{}", e.text);
-        for gone in ["Mobile copy", "Decorative", "sign-in box"] {
+        for gone in ["Mobile copy", "Decorative", "sign-in box", "Expand the box"] {
             assert!(!e.text.contains(gone), "{gone} left in: {}", e.text);
         }
         // A page whose article waits hidden for its script to reveal it keeps it.
