@@ -302,16 +302,23 @@ pub fn extract(doc: &Html, site: Option<&HtmlRules>, generic: Option<&HtmlRules>
                 .iter()
                 .map(|el| weights.get(&el.id()).map_or(0.0, |w| w.score.max(0.0)))
                 .sum();
-            if hidden_prose < prose * HIDDEN_SHARE {
-                for el in hidden.into_iter().filter(|el| !is_structural(*el)) {
-                    take(
-                        el,
-                        Kind::Other,
-                        "generic/html.hidden",
-                        &mut skip,
-                        &mut removed,
-                    );
-                }
+            // Past that share, only what lies outside the visible article and is smaller
+            // than it goes: pre-rendered sign-in and registration dialogs add up to more
+            // than a short article, but none of them is the article (collapsed panels
+            // inside it, or an article the script reveals, stay).
+            let hidden = if hidden_prose < prose * HIDDEN_SHARE {
+                hidden
+            } else {
+                hidden_beside_visible_article(doc, &skip, &weights, hidden)
+            };
+            for el in hidden.into_iter().filter(|el| !is_structural(*el)) {
+                take(
+                    el,
+                    Kind::Other,
+                    "generic/html.hidden",
+                    &mut skip,
+                    &mut removed,
+                );
             }
             // Comment threads, cookie notices and pop-ups (consent and sign-in dialogs) are
             // the exception to the guard: they can outweigh a short article, and their
@@ -479,6 +486,80 @@ fn remove<'a>(
 /// there.
 fn hidden_elements<'a>(scope: ElementRef<'a>, skip: &NodeSet) -> Vec<ElementRef<'a>> {
     outermost(scope, skip, |el| is_hidden(el.value()))
+}
+
+/// Of `hidden` (hidden elements holding together much of the page's prose), those outside
+/// the element with the most visible prose and holding less than [`HIDDEN_ARTICLE_SHARE`]
+/// of its prose or copying its words: page furniture kept for later (dialogs, sign-in steps, templates), not a
+/// part of the article the page's script reveals. Runs only on pages with that much hidden
+/// text, so the extra weighing costs the common page nothing.
+fn hidden_beside_visible_article<'a>(
+    doc: &'a Html,
+    skip: &HashSet<NodeId>,
+    weights: &HashMap<NodeId, Weight>,
+    hidden: Vec<ElementRef<'a>>,
+) -> Vec<ElementRef<'a>> {
+    let mut visible = weights.clone();
+    for el in &hidden {
+        subtract(doc, el.id(), &mut visible);
+    }
+    let hidden_ids: HashSet<NodeId> = hidden.iter().map(|el| el.id()).collect();
+    let mut best: Option<(f64, NodeId)> = None;
+    walk_elements(doc.root_element(), |el| {
+        if skip.contains(&el.id()) || hidden_ids.contains(&el.id()) {
+            return Next::Skip;
+        }
+        // A container, not one of its paragraphs: collapsed panels between the
+        // paragraphs are inside the article, not beside it. Ties go to the deeper one.
+        if !matches!(
+            el.value().name(),
+            "div" | "section" | "article" | "main" | "body"
+        ) {
+            return Next::Descend;
+        }
+        let score = visible.get(&el.id()).map_or(0.0, |w| w.score);
+        if best.is_none_or(|(b, _)| score >= b) {
+            best = Some((score, el.id()));
+        }
+        Next::Descend
+    });
+    let Some((article, article_id)) = best.filter(|(s, _)| *s > 0.0) else {
+        return Vec::new();
+    };
+    let mut article_words: Option<HashSet<String>> = None;
+    hidden
+        .into_iter()
+        .filter(|el| {
+            if el.ancestors().any(|a| a.id() == article_id) {
+                return false;
+            }
+            let score = weights.get(&el.id()).map_or(0.0, |w| w.score);
+            if score < article * HIDDEN_ARTICLE_SHARE {
+                return true;
+            }
+            let known = article_words.get_or_insert_with(|| {
+                doc.tree
+                    .get(article_id)
+                    .and_then(ElementRef::wrap)
+                    .map(|a| words(&element_text(a, skip)).collect())
+                    .unwrap_or_default()
+            });
+            let text = element_text(*el, skip);
+            let (mut all, mut seen) = (0usize, 0usize);
+            for w in words(&text) {
+                all += 1;
+                seen += usize::from(known.contains(&w));
+            }
+            all > 0 && seen as f64 >= all as f64 * COPY_SHARE
+        })
+        .collect()
+}
+
+/// The lowercased words of a text, for comparing two texts' vocabularies.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// The outermost elements under `scope` (not `scope` itself, nothing skipped) for which
@@ -888,6 +969,15 @@ const PROSE_SHARE: f64 = 0.25;
 /// past it, the page shows its article by script and the hidden part is the article.
 const HIDDEN_SHARE: f64 = 0.5;
 
+/// The share of the visible article's prose from which a hidden element outside it may be
+/// the article itself (revealed by the page's script), and is read (unless it is a copy of
+/// the visible article, see [`COPY_SHARE`]).
+const HIDDEN_ARTICLE_SHARE: f64 = 0.5;
+
+/// The share of a hidden element's words found in the visible article from which it is a
+/// copy of it (raw Markdown, a print or mobile version), not more of the article.
+const COPY_SHARE: f64 = 0.8;
+
 /// What marking an element up as the article (`article`, `main`…) is worth, as a share of
 /// the page's text: the markup is believed unless another element clearly holds more prose.
 const DECLARED_BONUS: f64 = 0.5;
@@ -979,12 +1069,13 @@ mod tests {
             "<body><article><p>{PROSE}</p><div style='display: None'><p>Mobile copy of the menu, a long line of it.</p></div>\
              <p aria-hidden='true'>Decorative duplicate of the headline, long enough to count.</p>\
              <div class='hidden'><p>Pre-rendered sign-in box with a long invitation to register.</p></div>\
-             <div class='hidden md:block'><p>{PROSE} Wide screens.</p></div></article></body>"
+             <div class='hidden md:block'><p>{PROSE} Wide screens.</p></div>\
+             <p>{PROSE} <span class='h-offscreen'>Expand the box</span></p></article></body>"
         );
         let e = extract(&parse(&page), None, Some(&rules.generic.html));
         assert!(e.text.contains(PROSE), "{}", e.text);
         assert!(e.text.contains("Wide screens."), "{}", e.text);
-        for gone in ["Mobile copy", "Decorative", "sign-in box"] {
+        for gone in ["Mobile copy", "Decorative", "sign-in box", "Expand the box"] {
             assert!(!e.text.contains(gone), "{gone} left in: {}", e.text);
         }
         // A page whose article waits hidden for its script to reveal it keeps it.
@@ -1019,6 +1110,37 @@ mod tests {
         );
         let e = extract(&parse(&page), None, Some(&rules.generic.html));
         assert!(e.text.contains("Answer 3."), "{}", e.text);
+    }
+
+    #[test]
+    fn many_hidden_dialogs_beside_the_article_are_not_read() {
+        // Pre-rendered sign-in steps outside the article: together more prose than it,
+        // each smaller than it.
+        let step = |n: usize| {
+            format!(
+                "<section style='display:none' id='step{n}'><p>Step {n}: enter the code we sent to your phone to confirm your new account.</p></section>"
+            )
+        };
+        let page = format!(
+            "<body><div class='story'><p>{PROSE}</p><p>{PROSE} Two.</p><p>{PROSE} Three.</p></div>\
+             <div class='account'>{}</div></body>",
+            (1..=6).map(step).collect::<String>()
+        );
+        let e = extract(&parse(&page), None, None);
+        assert!(e.text.contains("Three."), "{}", e.text);
+        assert!(!e.text.contains("enter the code"), "{}", e.text);
+    }
+
+    #[test]
+    fn a_hidden_copy_of_the_article_is_not_read_twice() {
+        // The page keeps its article again as raw Markdown, hidden, outside the article.
+        let page = format!(
+            "<body><div class='story'><p>{PROSE}</p><p>{PROSE} Two.</p><p>{PROSE} Three.</p></div>\
+             <pre hidden># Head line of the story\n\n{PROSE}\n\n{PROSE} Two.\n\n{PROSE} Three.</pre></body>"
+        );
+        let e = extract(&parse(&page), None, None);
+        assert_eq!(e.text.matches("Three.").count(), 1, "{}", e.text);
+        assert!(!e.text.contains("Head line"), "{}", e.text);
     }
 
     #[test]
