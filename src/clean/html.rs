@@ -495,15 +495,15 @@ fn hidden_elements<'a>(scope: ElementRef<'a>, skip: &NodeSet) -> Vec<ElementRef<
 /// text, so the extra weighing costs the common page nothing.
 fn hidden_beside_visible_article<'a>(
     doc: &'a Html,
-    skip: &HashSet<NodeId>,
-    weights: &HashMap<NodeId, Weight>,
+    skip: &NodeSet,
+    weights: &NodeMap<Weight>,
     hidden: Vec<ElementRef<'a>>,
 ) -> Vec<ElementRef<'a>> {
     let mut visible = weights.clone();
     for el in &hidden {
         subtract(doc, el.id(), &mut visible);
     }
-    let hidden_ids: HashSet<NodeId> = hidden.iter().map(|el| el.id()).collect();
+    let hidden_ids: NodeSet = hidden.iter().map(|el| el.id()).collect();
     let mut best: Option<(f64, NodeId)> = None;
     walk_elements(doc.root_element(), |el| {
         if skip.contains(&el.id()) || hidden_ids.contains(&el.id()) {
