@@ -926,6 +926,12 @@ fn detect_root<'a>(
         let Some(w) = weights.get(&el.id()) else {
             return Next::Descend;
         };
+        // A paragraph is a part of an article, never the whole: when one paragraph
+        // outscores its container, the paragraphs beside it are link-heavy (names,
+        // places), and whether they are article is the link-density filter's call.
+        if el.value().name() == "p" {
+            return Next::Skip;
+        }
         let mut score = w.score;
         if is_declared_content(el) && !holds_declared_article(el, w.score, weights) {
             score += total as f64 * DECLARED_BONUS;
@@ -1026,6 +1032,23 @@ mod tests {
         assert!(e.root_found);
         assert!(e.text.starts_with("This is a long paragraph"), "{}", e.text);
         assert!(!e.text.contains("Copyright"), "{}", e.text);
+    }
+
+    #[test]
+    fn one_paragraph_is_never_the_whole_article() {
+        // A report whose lists link every place name: each list paragraph costs more
+        // than it brings, so the first paragraph alone would outscore the article.
+        let places = "<a href='/t/a'>Northtown</a>, <a href='/t/b'>Southvale</a>, <a href='/t/c'>Eastbury</a>, <a href='/t/d'>Westfield</a>";
+        let doc = parse(&format!(
+            "<body><div id='nav'><a href='/'>Home</a> <a href='/x'>Weather</a></div>\
+             <div id='body'><p>The agency said a strong earthquake struck the coast on Monday night, and a tsunami advisory followed.</p>\
+             <p>Shaking by area:</p><p>Level 5: {places}</p><p>Level 4: {places}</p>\
+             <p>No damage was reported.</p></div></body>"
+        ));
+        let e = extract(&doc, None, None);
+        assert!(e.text.starts_with("The agency said"), "{}", e.text);
+        assert!(e.text.contains("Shaking by area:"), "{}", e.text);
+        assert!(e.text.contains("No damage was reported."), "{}", e.text);
     }
 
     const PROSE: &str = "Comments made by officials were brief, and the ministry said it would publish the full report next week.";
