@@ -143,8 +143,13 @@ pub fn rule_file(p: &Plan) -> String {
         }
     }
 
+    t.push_str(
+        "\n[text.metadata]\n\
+         # The headline, byline and date the lines below do not give are found where the\n\
+         # article starts, as for a site without rules.\n\
+         guess = true\n",
+    );
     if !p.text.byline.is_empty() {
-        t.push_str("\n[text.metadata]\n");
         let _ = writeln!(t, "# {}", p.text.byline_evidence);
         t.push_str("byline = [\n");
         for b in &p.text.byline {

@@ -201,7 +201,7 @@ fn read_text<'a>(cleaned: &mut Cleaned, site: Option<&'a Site>, rules: &'a RuleS
     // A text dump with no site rule: read where its article starts, not its top (the
     // site's menu); credit lines ("(Reuters)") are still read anywhere.
     if site.is_none() && !cleaned.from_markup {
-        if let Some(found) = page_dump::extract(&mut cleaned.sheet, &owner.id) {
+        if let Some((found, _)) = page_dump::extract(&mut cleaned.sheet, &owner.id) {
             let credits = text::extract(
                 &mut cleaned.sheet,
                 &owner.id,
@@ -212,6 +212,30 @@ fn read_text<'a>(cleaned: &mut Cleaned, site: Option<&'a Site>, rules: &'a RuleS
             );
             return found.or(credits);
         }
+    }
+    // A site rule that asks for guesses: its own bylines first, then what they did not
+    // give from where the article starts, and its standfirst under the headline found.
+    if site.is_some() && owner_rules.guess && !cleaned.from_markup {
+        let sheet = &mut cleaned.sheet;
+        let mut own = text::extract(sheet, &owner.id, owner_rules, &anywhere, &[], true);
+        if let Some((found, title_line)) = page_dump::extract(sheet, &owner.id) {
+            text::subtitle(
+                sheet,
+                &owner.id,
+                &owner_rules.subtitle,
+                title_line,
+                &mut own,
+            );
+            return own.or(found);
+        }
+        return own.or(text::extract(
+            sheet,
+            &owner.id,
+            owner_rules,
+            &[],
+            &top,
+            false,
+        ));
     }
     text::extract(
         &mut cleaned.sheet,
@@ -237,6 +261,36 @@ mod tests {
         let meta = read(&mut cleaned, None, &rules, cx);
         let body = cleaned.finish(None, &rules, None);
         (meta, body.paragraphs, body.removed)
+    }
+
+    #[test]
+    fn a_site_rule_that_asks_for_guesses_gets_the_headline_where_the_article_starts() {
+        let para = "The council voted on Tuesday to close the old river bridge for repairs, after engineers found cracks in two of its piers.";
+        let text = format!(
+            "Home\n\nNews\n\nSport\n\nWeather\n\nmyValley app: news on the go\n\n\
+             River bridge to close for repairs\n\nBy Jane Doe\n\n{para}\n\n{para} Works start in May.\n\n{para} The ferry runs hourly."
+        );
+        let read_with = |metadata: &str| {
+            let source = format!(
+                "[site]\nid = \"valley\"\nname = \"Valley\"\nhosts = [\"valley.example\"]\n\
+                 [text.remove.menu]\nkind = \"navigation\"\nline = ['Weather']\n{metadata}"
+            );
+            let site =
+                crate::rules::compile_str(std::path::Path::new("valley.toml"), &source).unwrap();
+            let rules = RuleSet::from_sites(vec![site]).unwrap();
+            let site = rules.site("valley").unwrap();
+            let mut cleaned = clean::text(&text, Some(site), &rules);
+            read(&mut cleaned, Some(site), &rules, Context::default())
+        };
+        let guessed = read_with("[text.metadata]\nguess = true\n");
+        assert_eq!(
+            guessed.title.as_deref(),
+            Some("River bridge to close for repairs")
+        );
+        assert_eq!(guessed.authors, vec!["Jane Doe"]);
+        // Without it, the title is the first paragraph left that reads as a headline.
+        let plain = read_with("");
+        assert_eq!(plain.title.as_deref(), Some("myValley app: news on the go"));
     }
 
     #[test]

@@ -41,9 +41,10 @@ const MAX_NAME_LINES: usize = 4;
 pub const SOURCE: &str = "text-heuristic";
 
 /// Reads the headline, authors and date around the start of the dump's article stretch
-/// and claims the lines it used. `None` when the dump has no stretch of prose (not a page
-/// dump): the caller then reads the dump as a plain article.
-pub fn extract(sheet: &mut Sheet, owner: &str) -> Option<Metadata> {
+/// and claims the lines it used; with them, the sheet line of the headline, if one was
+/// found. `None` when the dump has no stretch of prose (not a page dump): the caller then
+/// reads the dump as a plain article.
+pub fn extract(sheet: &mut Sheet, owner: &str) -> Option<(Metadata, Option<usize>)> {
     let open: Vec<usize> = sheet.open_lines().collect();
     let lines: Vec<&str> = open.iter().map(|&i| sheet.line(i)).collect();
     let (start, _) = heuristics::article_stretch(&lines)?;
@@ -107,7 +108,7 @@ pub fn extract(sheet: &mut Sheet, owner: &str) -> Option<Metadata> {
         let i = open[k];
         sheet.claim(i..i + 1, Kind::Byline, &format!("{owner}/metadata.byline"));
     }
-    Some(meta)
+    Some((meta, title_at.map(|t| open[t])))
 }
 
 /// The headline above the article's first prose line `start`: of the heading-like lines
@@ -306,7 +307,7 @@ mod tests {
 
     fn read(text: &str) -> (Metadata, Vec<String>, Vec<(Kind, String)>) {
         let mut sheet = Sheet::new(text);
-        let meta = extract(&mut sheet, "generic").expect("a page dump");
+        let (meta, _) = extract(&mut sheet, "generic").expect("a page dump");
         let removed = sheet
             .removals()
             .into_iter()

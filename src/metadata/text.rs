@@ -246,7 +246,8 @@ fn looks_like_title(sheet: &Sheet, i: usize) -> bool {
         && (i + 1..sheet.len()).any(|j| sheet.is_open(j))
 }
 
-fn subtitle(
+/// The subtitle by `rule`, relative to the title at sheet line `title`; claims its line.
+pub fn subtitle(
     sheet: &mut Sheet,
     site: &str,
     rule: &SubtitleRule,

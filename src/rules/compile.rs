@@ -380,6 +380,7 @@ impl Compiler<'_> {
             credit,
             date_formats: spec.date_format,
             drop_above_title: spec.drop_above_title.unwrap_or(true),
+            guess: spec.guess.unwrap_or(false),
         }
     }
 

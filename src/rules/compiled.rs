@@ -110,6 +110,8 @@ pub struct TextMetadata {
     pub credit: Vec<Regex>,
     pub date_formats: Vec<String>,
     pub drop_above_title: bool,
+    /// Guess what the patterns do not give, as for a site without rules.
+    pub guess: bool,
 }
 
 #[derive(Debug, Default)]

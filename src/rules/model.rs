@@ -458,6 +458,11 @@ pub struct TextMetadataSpec {
     /// Remove every line above the title (as `navigation`): what sits above a headline in a
     /// dump is page chrome. Default true.
     pub drop_above_title: Option<bool>,
+    /// What the patterns above do not give (title, authors, date) is found as for a site
+    /// without rules: the headline, byline and date where the article starts. Learned
+    /// rule files set it, as their head rule may not leave the headline on top. Default
+    /// false.
+    pub guess: Option<bool>,
 }
 
 /// How to find a title in text.
