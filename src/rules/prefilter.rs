@@ -321,6 +321,17 @@ mod tests {
             .collect()
     }
 
+    /// The rules `prefilter` lets through for the first `<tag>` of `doc`.
+    fn candidates_of(prefilter: &Prefilter, doc: &Html, tag: &str) -> Candidates {
+        let el = elements(doc)
+            .into_iter()
+            .find(|e| e.value().name() == tag)
+            .unwrap();
+        let mut c = Candidates::default();
+        prefilter.candidates(el.value(), &mut c);
+        c
+    }
+
     #[test]
     fn every_rule_that_matches_is_a_candidate() {
         let prefilter = Prefilter::new(RULES.iter().copied());
@@ -371,11 +382,7 @@ mod tests {
             "only `*`, `:not()`, `:is()`, `[class]` stay"
         );
         // A tag key: `nav` and `header` are found by name.
-        let nav = elements(&doc)
-            .into_iter()
-            .find(|e| e.value().name() == "nav")
-            .unwrap();
-        prefilter.candidates(nav.value(), &mut c);
+        let c = candidates_of(&prefilter, &doc, "nav");
         assert!(c.contains(1) && !c.contains(2));
     }
 
@@ -384,12 +391,7 @@ mod tests {
         let rules: Vec<String> = (0..130).map(|i| format!(".rule{i}x")).collect();
         let prefilter = Prefilter::new(rules.iter().map(String::as_str));
         let doc = Html::parse_document("<p class='rule129x rule64x'>x</p>");
-        let p = elements(&doc)
-            .into_iter()
-            .find(|e| e.value().name() == "p")
-            .unwrap();
-        let mut c = Candidates::default();
-        prefilter.candidates(p.value(), &mut c);
+        let c = candidates_of(&prefilter, &doc, "p");
         let hits: Vec<usize> = (0..130).filter(|&i| c.contains(i)).collect();
         assert_eq!(hits, vec![64, 129]);
     }
@@ -398,12 +400,7 @@ mod tests {
     fn a_selector_that_does_not_parse_is_always_tried() {
         let prefilter = Prefilter::new(["[", ".ok"]);
         let doc = Html::parse_document("<p>x</p>");
-        let p = elements(&doc)
-            .into_iter()
-            .find(|e| e.value().name() == "p")
-            .unwrap();
-        let mut c = Candidates::default();
-        prefilter.candidates(p.value(), &mut c);
+        let c = candidates_of(&prefilter, &doc, "p");
         assert!(c.contains(0) && !c.contains(1));
     }
 }
